@@ -1,0 +1,153 @@
+"""Operations as data, plus the one engine that turns a method call into ``ApiClient.call_api``.
+
+Each public API method stays an explicit, documented wrapper (users read them, IDEs show them), but
+its body is one call into ``Operation.call``. Argument checking, wire names, headers and the generated
+calling conventions (``async_req``, ``_preload_content``, ``_request_timeout``,
+``_return_http_data_only``, ``_with_http_info``) live here, once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pyodk.api_client import ApiClient
+
+#: The keywords every operation accepts besides its own parameters.
+CALL_OPTIONS = frozenset({"async_req", "_return_http_data_only", "_preload_content", "_request_timeout"})
+
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+
+#: Values ``order_by`` accepts on snapshot collections.
+SNAPSHOT_ORDER_BY = ("CreationDate", "Description", "IsCurrent", "Name", "Instance")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: Python keyword, wire name, where it goes, its type and its rules."""
+
+    name: str
+    wire: str
+    location: str  # "path", "query" or "body"
+    type: str  # "int", "str", or a model name for the body
+    required: bool = False
+    minimum: int | None = None
+    choices: tuple[str, ...] = ()
+
+
+class Operation:
+    """One endpoint: method, path template, parameters and response type."""
+
+    def __init__(
+        self,
+        name: str,
+        method: str,
+        path: str,
+        params: tuple[Param, ...],
+        response_type: str,
+    ) -> None:
+        self.name = name
+        self.method = method
+        self.path = path
+        self.params = params
+        self.response_type = response_type
+        self._by_name = {p.name: p for p in params}
+        self._header_params: dict[str, str] = {"Accept": "application/json"}
+        if any(p.location == "body" for p in params):
+            self._header_params["Content-Type"] = "application/json"
+
+    def call(self, api_client: ApiClient, kwargs: dict[str, Any], **arguments: Any) -> Any:
+        """Run the operation; return only the data (the plain method)."""
+        return self._invoke(api_client, kwargs, arguments, data_only=True)
+
+    def call_with_http_info(
+        self, api_client: ApiClient, kwargs: dict[str, Any], **arguments: Any
+    ) -> Any:
+        """Run the operation; return ``(data, status, headers)`` (the ``_with_http_info`` twin)."""
+        data_only = bool(kwargs.pop("_return_http_data_only", False))
+        return self._invoke(api_client, kwargs, arguments, data_only=data_only)
+
+    def _invoke(
+        self,
+        api_client: ApiClient,
+        kwargs: dict[str, Any],
+        arguments: dict[str, Any],
+        data_only: bool,
+    ) -> Any:
+        options = {}
+        for key, value in kwargs.items():
+            if key in CALL_OPTIONS:
+                options[key] = value
+            elif key in self._by_name:
+                arguments[key] = value
+            else:
+                raise TypeError(
+                    f"Got an unexpected keyword argument '{key}' to method {self.name}"
+                )
+        validate = api_client.client_side_validation
+        path_params: dict[str, Any] = {}
+        query_params: list[tuple[str, Any]] = []
+        body = None
+        for param in self.params:
+            value = arguments.get(param.name)
+            if value is None:
+                if param.required:
+                    raise ValueError(
+                        f"Missing the required parameter `{param.name}` "
+                        f"when calling `{self.name}`"
+                    )
+                continue
+            self._check(param, value, validate)
+            if param.location == "path":
+                path_params[param.wire] = value
+            elif param.location == "query":
+                query_params.append((param.wire, value))
+            else:
+                body = value
+        return api_client.call_api(
+            self.path,
+            self.method,
+            path_params,
+            query_params,
+            self._header_params,
+            body=body,
+            response_type=self.response_type,
+            auth_settings=["oauth2"],
+            async_req=options.get("async_req"),
+            _return_http_data_only=data_only,
+            _preload_content=options.get("_preload_content", True),
+            _request_timeout=options.get("_request_timeout"),
+        )
+
+    def _check(self, param: Param, value: Any, validate: bool) -> None:
+        where = f"{self.name}(): `{param.name}`"
+        if param.type == "int":
+            # Path ids are always checked: only an int is sure to stay inside its path segment.
+            if param.location == "path" or validate:
+                if not isinstance(value, int) or isinstance(value, bool):
+                    raise TypeError(f"{where} must be an int, got {type(value).__name__} {value!r}")
+            if validate and not _INT32_MIN <= value <= _INT32_MAX:
+                raise ValueError(f"{where} must fit in a 32-bit integer, got {value}")
+            if validate and param.minimum is not None and value < param.minimum:
+                raise ValueError(f"{where} must be >= {param.minimum}, got {value}")
+        elif param.type == "str" and validate:
+            if not isinstance(value, str):
+                raise TypeError(f"{where} must be a str, got {type(value).__name__} {value!r}")
+            if param.choices and value not in param.choices:
+                raise ValueError(f"{where} must be one of {', '.join(param.choices)}; got {value!r}")
+
+
+#: The ``{id}`` path parameter, and the response-fields filter, that most operations take.
+PATH_ID = Param("id", "id", "path", "int", required=True)
+FIELDS = Param("fields", "fields", "query", "str")
+
+
+def paging_params(order_by: tuple[str, ...] = ()) -> tuple[Param, ...]:
+    """``query``, ``page_size``, ``page_number`` and ``order_by``, shared by collection operations."""
+    return (
+        Param("query", "query", "query", "str"),
+        Param("page_size", "pageSize", "query", "int", minimum=1),
+        Param("page_number", "pageNumber", "query", "int", minimum=1),
+        Param("order_by", "orderBy", "query", "str", choices=order_by),
+    )

@@ -1,0 +1,261 @@
+"""Settings for talking to the Oktawave API. No I/O happens here.
+
+A ``Configuration`` is a plain bag of settings, cheap to create and free of global side effects:
+building one adds no log handler and never touches ``http.client``'s debug switch. Its ``repr`` and
+``to_debug_report()`` never show a token, password or secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import logging
+import os
+import platform
+import sys
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from pyodk._version import __version__
+
+DEFAULT_HOST = "https://pl1-api.oktawave.com/services"
+DEFAULT_TOKEN_URL = "https://id.oktawave.com/core/connect/token"
+
+#: Seconds to wait for a connection, and for each read of an answer, unless told otherwise.
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 60.0
+#: How many times an idempotent request is retried after a transient failure.
+DEFAULT_RETRIES = 3
+#: Answers larger than this are refused (ResponseTooLargeError) rather than held in memory.
+DEFAULT_MAX_RESPONSE_SIZE = 64 * 1024 * 1024
+
+#: Settings whose values are secrets: never printed, logged or reported.
+_SECRET_SETTINGS = frozenset({"access_token", "password", "api_key", "token_source"})
+
+logger = logging.getLogger("pyodk")
+
+
+@runtime_checkable
+class TokenSource(Protocol):
+    """Where the ApiClient gets a bearer token for each request (see ``pyodk.auth``).
+
+    ``token()`` returns a currently valid access token, fetching or refreshing it as needed.
+    ``invalidate(token)`` is called once after the API answered 401 to that token, so that the next
+    ``token()`` fetches a fresh one.
+    """
+
+    def token(self) -> str: ...
+
+    def invalidate(self, token: str) -> None: ...
+
+
+class Configuration:
+    """Settings for an ApiClient, in the style of swagger-codegen's generated Configuration.
+
+    ``Configuration.set_default(c)`` makes every later ``Configuration()`` start as a copy of ``c``.
+    """
+
+    _default: ClassVar[Configuration | None] = None
+
+    def __init__(self) -> None:
+        default = Configuration._default
+        if default is not None:
+            self.__dict__.update(copy.deepcopy(default.__dict__))
+            return
+        #: Base URL of the API, without a trailing slash.
+        self.host: str = DEFAULT_HOST
+        #: A static OAuth2 bearer token.
+        self.access_token: str | None = None
+        #: A TokenSource (e.g. ``pyodk.auth.PasswordGrant``); when set it wins over access_token.
+        self.token_source: TokenSource | None = None
+        #: API keys by auth name, and their prefixes (generated-client compatibility).
+        self.api_key: dict[str, str] = {}
+        self.api_key_prefix: dict[str, str] = {}
+        #: HTTP basic auth credentials (generated-client compatibility).
+        self.username: str = ""
+        self.password: str = ""
+
+        #: TLS: verify the server's certificate, against this CA bundle (None: certifi's).
+        self.verify_ssl: bool = True
+        self.ssl_ca_cert: str | None = None
+        #: TLS client certificate and key files.
+        self.cert_file: str | None = None
+        self.key_file: str | None = None
+        #: Set to a host name to check the certificate against it, or False to skip the check.
+        self.assert_hostname: str | bool | None = None
+
+        #: Proxy URL, e.g. "http://proxy.example:3128", and headers for it.
+        self.proxy: str | None = None
+        self.proxy_headers: dict[str, str] | None = None
+        #: Connections kept open per host; also the ceiling for concurrent requests per host.
+        self.connection_pool_maxsize: int = max(4, (os.cpu_count() or 1) * 5)
+        #: Characters left unescaped in path parameters.
+        self.safe_chars_for_path_param: str = ""
+        #: Check arguments and model fields before anything is sent.
+        self.client_side_validation: bool = True
+
+        #: Timeouts in seconds; a call can override them with ``_request_timeout``.
+        self.connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT
+        self.read_timeout: float | None = DEFAULT_READ_TIMEOUT
+        #: An int (retries of idempotent requests), a pyodk.retry.RetryPolicy, or a urllib3 Retry.
+        self.retries: Any = DEFAULT_RETRIES
+        #: Refuse bodies larger than this many bytes (None: no limit).
+        self.max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE
+
+        self.logger_format: str = "%(asctime)s %(levelname)s %(message)s"
+        self._logger_file: str | None = None
+        self._debug: bool = False
+
+    # -- defaults ---------------------------------------------------------------------------
+
+    @classmethod
+    def set_default(cls, default: Configuration | None) -> None:
+        """Make every later ``Configuration()`` start as a copy of ``default`` (None clears it)."""
+        cls._default = copy.deepcopy(default) if default is not None else None
+
+    @classmethod
+    def get_default_copy(cls) -> Configuration:
+        """A copy of the default configuration (a fresh one if none was set)."""
+        return cls()
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Configuration:
+        """A Configuration from Oktawave's environment variables.
+
+        - ``OKTAWAVE_ACCESS_TOKEN``: a static bearer token;
+        - ``OKTAWAVE_ODK_API_URL``: the API base URL;
+        - ``OKTAWAVE_ODK_API_SKIP_TLS``: "1"/"true"/"yes" turns certificate checks off;
+        - ``OKTAWAVE_CLIENT_ID``, ``OKTAWAVE_CLIENT_SECRET``, ``OKTAWAVE_USERNAME``,
+          ``OKTAWAVE_PASSWORD`` (all four) and optionally ``OKTAWAVE_TOKEN_URL``: the password
+          grant, used when no access token is set.
+        """
+        env = os.environ if environ is None else environ
+        config = cls()
+        if env.get("OKTAWAVE_ODK_API_URL"):
+            config.host = env["OKTAWAVE_ODK_API_URL"].rstrip("/")
+        if env.get("OKTAWAVE_ODK_API_SKIP_TLS", "").strip().lower() in ("1", "true", "yes", "on"):
+            config.verify_ssl = False
+        if env.get("OKTAWAVE_ACCESS_TOKEN"):
+            config.access_token = env["OKTAWAVE_ACCESS_TOKEN"]
+            return config
+        grant_keys = ("OKTAWAVE_CLIENT_ID", "OKTAWAVE_CLIENT_SECRET")
+        user_keys = ("OKTAWAVE_USERNAME", "OKTAWAVE_PASSWORD")
+        if all(env.get(k) for k in grant_keys + user_keys):
+            from pyodk.auth import PasswordGrant  # deferred: auth builds on this module
+
+            config.token_source = PasswordGrant(
+                client_id=env["OKTAWAVE_CLIENT_ID"],
+                client_secret=env["OKTAWAVE_CLIENT_SECRET"],
+                username=env["OKTAWAVE_USERNAME"],
+                password=env["OKTAWAVE_PASSWORD"],
+                token_url=env.get("OKTAWAVE_TOKEN_URL") or DEFAULT_TOKEN_URL,
+                configuration=config,
+            )
+        return config
+
+    # -- logging ----------------------------------------------------------------------------
+
+    @property
+    def debug(self) -> bool:
+        """Log every request and answer at DEBUG level on the ``pyodk`` logger, secrets redacted.
+
+        Only the ``pyodk`` logger's level changes; http.client's global debug switch is never touched.
+        """
+        return self._debug
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self._debug = bool(value)
+        # NOTSET hands the decision back to the application's own logging set-up.
+        logger.setLevel(logging.DEBUG if value else logging.NOTSET)
+
+    @property
+    def logger_file(self) -> str | None:
+        """A file the ``pyodk`` logger also writes to (one handler per file, however often set)."""
+        return self._logger_file
+
+    @logger_file.setter
+    def logger_file(self, path: str | None) -> None:
+        self._logger_file = path
+        if path is not None:
+            _attach_file_handler(path, self.logger_format)
+
+    # -- auth -------------------------------------------------------------------------------
+
+    def get_api_key_with_prefix(self, identifier: str) -> str | None:
+        key = self.api_key.get(identifier)
+        if key is None:
+            return None
+        prefix = self.api_key_prefix.get(identifier)
+        return f"{prefix} {key}" if prefix else key
+
+    def get_basic_auth_token(self) -> str:
+        """The value of an HTTP basic ``Authorization`` header for username and password."""
+        raw = f"{self.username}:{self.password}".encode()
+        return "Basic " + base64.b64encode(raw).decode("ascii")
+
+    def bearer_token(self) -> str | None:
+        """The token to send now: from the token source if one is set, else the static one."""
+        if self.token_source is not None:
+            return self.token_source.token()
+        return self.access_token
+
+    def auth_settings(self) -> dict[str, dict[str, Any]]:
+        """Auth settings by name, as generated clients consume them (only ``oauth2`` here)."""
+        token = self.bearer_token()
+        if not token:
+            return {}
+        return {
+            "oauth2": {
+                "type": "oauth2",
+                "in": "header",
+                "key": "Authorization",
+                "value": "Bearer " + token,
+            }
+        }
+
+    # -- reporting --------------------------------------------------------------------------
+
+    def to_debug_report(self) -> str:
+        """Facts to paste into a bug report; never contains a secret."""
+        return (
+            "Python SDK Debug Report:\n"
+            f"OS: {sys.platform} ({platform.platform()})\n"
+            f"Python Version: {sys.version.split()[0]}\n"
+            "Version of the API: v1\n"
+            f"SDK Package Version: {__version__}\n"
+            f"Host: {self.host}"
+        )
+
+    def __repr__(self) -> str:
+        shown = []
+        for name, value in sorted(self.__dict__.items()):
+            public = name.lstrip("_")
+            if public in _SECRET_SETTINGS:
+                value = "***" if value else value
+            elif public == "username" and value:
+                value = "***"
+            shown.append(f"{public}={value!r}")
+        return "Configuration(" + ", ".join(shown) + ")"
+
+    __str__ = __repr__
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Configuration:
+        clone = Configuration.__new__(Configuration)
+        for name, value in self.__dict__.items():
+            # A token source holds a lock and a live token cache: it is shared, not copied.
+            shared = name == "token_source"
+            clone.__dict__[name] = value if shared else copy.deepcopy(value, memo)
+        return clone
+
+
+_file_handlers: dict[str, logging.Handler] = {}
+
+
+def _attach_file_handler(path: str, fmt: str) -> None:
+    # Setting logger_file again for the same path must not duplicate every log line.
+    if path in _file_handlers:
+        return
+    handler = logging.FileHandler(path)
+    handler.setFormatter(logging.Formatter(fmt))
+    logger.addHandler(handler)
+    _file_handlers[path] = handler

@@ -1,0 +1,24 @@
+"""Snapshot: an OCI instance snapshot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pyodk.models.base import Model, field
+from pyodk.models.base_resource import BaseResource
+from pyodk.models.user_resource import UserResource
+
+
+class Snapshot(Model):
+    """A snapshot of an OCI instance; snapshots of one instance form a tree through their parents."""
+
+    id: int | None = field("Id", "ID")
+    name: str | None = field("Name", "Name")
+    description: str | None = field("Description", "Description")
+    instance: BaseResource | None = field("Instance", "Instance")
+    creation_date: datetime | None = field("CreationDate", "Creation date")
+    last_change_date: datetime | None = field("LastChangeDate", "Last change date")
+    creation_user: UserResource | None = field("CreationUser", "User who created the snapshot")
+    is_system: bool | None = field("IsSystem", "Is system snapshot. Not created by the user.")
+    is_current: bool | None = field("IsCurrent", "Is current")
+    snapshot_parent: BaseResource | None = field("SnapshotParent", "Snapshot parent")

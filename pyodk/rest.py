@@ -1,0 +1,339 @@
+"""The only module that touches urllib3: connection pools, TLS, proxy, timeouts, retries.
+
+It turns every urllib3 failure into a pyodk ``TransportError`` (status 0, cause chained) and every
+error status into the ``ApiException`` subclass from ``pyodk.exceptions``. It works the same on
+urllib3 1.26 and 2.x.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import ssl
+import threading
+import warnings
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+import certifi
+import urllib3
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    MaxRetryError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+    SSLError,
+)
+from urllib3.exceptions import ProxyError as _Urllib3ProxyError
+
+from pyodk.configuration import Configuration
+from pyodk.exceptions import (
+    ApiException,
+    ConnectionDroppedError,
+    ConnectionFailedError,
+    ProxyError,
+    ResponseTimeoutError,
+    ResponseTooLargeError,
+    TLSError,
+    TransportError,
+    exception_class_for_status,
+)
+from pyodk.retry import RetryPolicy
+
+__all__ = ["ApiException", "RESTClientObject", "RESTResponse"]
+
+logger = logging.getLogger("pyodk")
+
+_SENSITIVE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "set-cookie"})
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "OPTIONS", "DELETE"})
+_STREAM_CHUNK = 64 * 1024
+
+_unverified_warning_lock = threading.Lock()
+_unverified_warning_given = False
+
+
+class RESTResponse(io.IOBase):
+    """A fully read answer: ``status``, ``reason``, ``data`` (text) and its headers."""
+
+    def __init__(self, resp: Any, data: bytes) -> None:
+        self.urllib3_response = resp
+        self.status: int = resp.status
+        self.reason: str = resp.reason
+        self.raw_data = data
+        self.data: str = data.decode(_charset(resp.headers), errors="replace")
+
+    def getheaders(self) -> Mapping[str, str]:
+        """The answer's headers (case-insensitive mapping)."""
+        return self.urllib3_response.headers  # type: ignore[no-any-return]
+
+    def getheader(self, name: str, default: str | None = None) -> str | None:
+        return self.urllib3_response.headers.get(name, default)  # type: ignore[no-any-return]
+
+
+class RESTClientObject:
+    """Sends one HTTP request through a pooled urllib3 manager, with timeouts and retries."""
+
+    def __init__(
+        self, configuration: Configuration, pools_size: int = 4, maxsize: int | None = None
+    ) -> None:
+        self.configuration = configuration
+        self.default_timeout = _timeout(
+            (configuration.connect_timeout, configuration.read_timeout)
+        )
+        retries = configuration.retries
+        if isinstance(retries, urllib3.Retry):
+            # The caller chose urllib3's own retry behaviour: hand it over and stay out of its way.
+            self.retry_policy = RetryPolicy(0)
+            self.urllib3_retries: Any = retries
+        else:
+            self.retry_policy = RetryPolicy.coerce(retries)
+            self.urllib3_retries = False
+        self.max_response_size = configuration.max_response_size
+
+        pool_args: dict[str, Any] = {
+            "num_pools": pools_size,
+            "maxsize": maxsize or configuration.connection_pool_maxsize,
+            # Beyond maxsize, wait for a free connection rather than open throwaway ones.
+            "block": True,
+        }
+        if configuration.verify_ssl:
+            pool_args["cert_reqs"] = ssl.CERT_REQUIRED
+            pool_args["ca_certs"] = configuration.ssl_ca_cert or certifi.where()
+        else:
+            pool_args["cert_reqs"] = ssl.CERT_NONE
+            _warn_unverified_once()
+        if configuration.cert_file:
+            pool_args["cert_file"] = configuration.cert_file
+        if configuration.key_file:
+            pool_args["key_file"] = configuration.key_file
+        if configuration.assert_hostname is not None:
+            pool_args["assert_hostname"] = configuration.assert_hostname
+
+        self.pool_manager: urllib3.PoolManager
+        if configuration.proxy:
+            self.pool_manager = urllib3.ProxyManager(
+                proxy_url=configuration.proxy,
+                proxy_headers=configuration.proxy_headers,
+                **pool_args,
+            )
+        else:
+            self.pool_manager = urllib3.PoolManager(**pool_args)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.pool_manager.clear()
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        query_params: list[tuple[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        body: Any = None,
+        post_params: list[tuple[str, Any]] | None = None,
+        _preload_content: bool = True,
+        _request_timeout: Any = None,
+    ) -> Any:
+        """Send a request; return a RESTResponse (or the raw urllib3 response when not preloading).
+
+        :raises ApiException: a subclass by status for a non-2xx answer; a TransportError (status 0)
+            when no answer arrived.
+        """
+        method = method.upper()
+        headers = dict(headers or {})
+        if query_params:
+            url += "?" + urlencode(query_params)
+        payload = _encode_body(method, headers, body, post_params)
+        timeout = (
+            self.default_timeout if _request_timeout is None else _timeout(_request_timeout)
+        )
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s %s headers=%s", method, url, redact_headers(headers))
+
+        policy = self.retry_policy
+        attempt = 0
+        while True:
+            try:
+                resp = self.pool_manager.urlopen(
+                    method,
+                    url,
+                    body=payload,
+                    headers=headers,
+                    timeout=timeout,
+                    retries=self.urllib3_retries,
+                    redirect=False,
+                    preload_content=False,
+                )
+                if _preload_content or not 200 <= resp.status <= 299:
+                    data = self._read_body(resp)
+            except (HTTPError, OSError) as exc:
+                error = transport_error(exc)
+                delay = policy.delay_after_error(attempt, method, error)
+                if delay is None:
+                    raise error from exc
+                logger.info("retrying %s %s in %.2fs after %s", method, url, delay, error.reason)
+                policy.sleep(delay)
+                attempt += 1
+                continue
+            if resp.status in policy.statuses and not 200 <= resp.status <= 299:
+                delay = policy.delay_after_status(attempt, method, resp.status, resp.headers)
+                if delay is not None:
+                    logger.info("retrying %s %s in %.2fs after %d", method, url, delay, resp.status)
+                    policy.sleep(delay)
+                    attempt += 1
+                    continue
+            break
+
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s %s -> %d %s", method, url, resp.status, resp.reason)
+        if not _preload_content and 200 <= resp.status <= 299:
+            return resp
+        response = RESTResponse(resp, data)
+        if not 200 <= response.status <= 299:
+            raise exception_class_for_status(response.status)(http_resp=response)
+        return response
+
+    def _read_body(self, resp: Any) -> bytes:
+        """Read the whole body, refusing one larger than max_response_size before holding it."""
+        limit = self.max_response_size
+        try:
+            if limit is None:
+                return resp.data  # type: ignore[no-any-return]
+            length = resp.headers.get("Content-Length")
+            if length is not None and length.isdigit() and int(length) <= limit:
+                return resp.data  # type: ignore[no-any-return]
+            chunks = []
+            size = 0
+            for chunk in resp.stream(_STREAM_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise ResponseTooLargeError(
+                        status=resp.status,
+                        reason=f"response body exceeds max_response_size ({limit} bytes)",
+                        headers=resp.headers,
+                    )
+                chunks.append(chunk)
+            return b"".join(chunks)
+        except ResponseTooLargeError:
+            resp.close()
+            raise
+        finally:
+            resp.release_conn()
+
+    # The generated client's one-method-per-verb helpers, all through request().
+    def GET(self, url: str, **kwargs: Any) -> Any:
+        return self.request("GET", url, **kwargs)
+
+    def HEAD(self, url: str, **kwargs: Any) -> Any:
+        return self.request("HEAD", url, **kwargs)
+
+    def OPTIONS(self, url: str, **kwargs: Any) -> Any:
+        return self.request("OPTIONS", url, **kwargs)
+
+    def DELETE(self, url: str, **kwargs: Any) -> Any:
+        return self.request("DELETE", url, **kwargs)
+
+    def POST(self, url: str, **kwargs: Any) -> Any:
+        return self.request("POST", url, **kwargs)
+
+    def PUT(self, url: str, **kwargs: Any) -> Any:
+        return self.request("PUT", url, **kwargs)
+
+    def PATCH(self, url: str, **kwargs: Any) -> Any:
+        return self.request("PATCH", url, **kwargs)
+
+
+def transport_error(exc: BaseException) -> TransportError:
+    """The pyodk exception for a urllib3 (or socket) failure; the caller chains ``exc``."""
+    if isinstance(exc, MaxRetryError) and exc.reason is not None:
+        exc = exc.reason
+    text = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, _Urllib3ProxyError):
+        return ProxyError(text)
+    if isinstance(exc, SSLError | ssl.SSLError):
+        return TLSError(text)
+    # NewConnectionError subclasses ConnectTimeoutError: both mean nothing was sent.
+    if isinstance(exc, NewConnectionError | ConnectTimeoutError | ConnectionRefusedError):
+        return ConnectionFailedError(text)
+    if isinstance(exc, ReadTimeoutError | TimeoutError):
+        return ResponseTimeoutError(text)
+    if isinstance(exc, ProtocolError | ConnectionError):
+        return ConnectionDroppedError(text)
+    return TransportError(text)
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers safe to log: credentials replaced by a marker."""
+    return {
+        name: ("<redacted>" if name.lower() in _SENSITIVE_HEADERS else value)
+        for name, value in headers.items()
+    }
+
+
+def _timeout(value: Any) -> urllib3.Timeout:
+    """A urllib3 Timeout from a number (both phases) or a (connect, read) pair."""
+    if isinstance(value, urllib3.Timeout):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return urllib3.Timeout(connect=value, read=value)
+    if isinstance(value, tuple) and len(value) == 2:
+        return urllib3.Timeout(connect=value[0], read=value[1])
+    raise TypeError(
+        f"_request_timeout must be a number of seconds or a (connect, read) tuple, got {value!r}"
+    )
+
+
+def _encode_body(
+    method: str,
+    headers: dict[str, str],
+    body: Any,
+    post_params: list[tuple[str, Any]] | None,
+) -> bytes | None:
+    if method not in _BODY_METHODS or (body is None and not post_params):
+        # No body at all: and so no Content-Type that would announce one.
+        headers.pop("Content-Type", None)
+        return None
+    content_type = headers.setdefault("Content-Type", "application/json")
+    kind = content_type.split(";")[0].strip().lower()
+    if kind == "application/x-www-form-urlencoded":
+        return urlencode(post_params or []).encode("ascii")
+    if kind == "multipart/form-data":
+        payload, multipart_type = urllib3.encode_multipart_formdata(post_params or [])
+        headers["Content-Type"] = multipart_type
+        return payload
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _charset(headers: Mapping[str, str]) -> str:
+    content_type = headers.get("Content-Type") or ""
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip('"')
+            try:
+                "".encode(charset)
+            except LookupError:
+                return "utf-8"
+            return charset
+    return "utf-8"
+
+
+def _warn_unverified_once() -> None:
+    global _unverified_warning_given
+    with _unverified_warning_lock:
+        if _unverified_warning_given:
+            return
+        _unverified_warning_given = True
+    warnings.warn(
+        "verify_ssl is False: TLS certificates are not checked, so the bearer token can be "
+        "intercepted. Use ssl_ca_cert for a private CA instead.",
+        stacklevel=4,
+    )
