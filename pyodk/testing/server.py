@@ -200,7 +200,6 @@ class _HttpServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "Microsoft-IIS/10.0"
-    sys_version = ""
     # Headers and body go out as separate writes; without this, Nagle plus delayed ACKs would add
     # 40 ms to every keep-alive answer.
     disable_nagle_algorithm = True
@@ -218,6 +217,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.connections.discard(self.connection)
         with contextlib.suppress(OSError):
             super().finish()
+
+    def version_string(self) -> str:
+        return self.server_version
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         logger.debug("%s - %s", self.address_string(), format % args)
