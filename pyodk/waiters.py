@@ -1,0 +1,353 @@
+"""Waiting for long-running operations: ``wait_for_ticket`` and the create/restore/delete-and-wait
+operations built on it.
+
+Creating, restoring and deleting a snapshot answer at once with a Ticket; the work goes on in the
+background. ``wait_for_ticket`` polls ``GET /tickets/{id}`` until the ticket's EndDate is set, as
+Oktawave's own Terraform provider does, with three differences: the first polls come sooner (most
+operations are quick) and the interval then backs off gently to the provider's 10 s; transient
+failures are tolerated only while they are consecutive; and the wait has a deadline.
+
+Clock and sleep are parameters, so that tests need not wait for real time.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from pyodk.api.oci_snapshots_api import OCISnapshotsApi
+from pyodk.api.tickets_api import TicketsApi
+from pyodk.api_client import ApiClient
+from pyodk.exceptions import (
+    ServerError,
+    TicketError,
+    TicketFailedError,
+    TicketTimeoutError,
+    TooManyRequestsError,
+    TransportError,
+)
+from pyodk.models import CreateUpdateSnapshotCommand, Snapshot, Ticket
+from pyodk.retry import parse_retry_after
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class _HasApiClient(Protocol):
+        api_client: ApiClient
+
+
+__all__ = [
+    "DEFAULT_MAX_POLL_FAILURES",
+    "DEFAULT_MAX_POLL_INTERVAL",
+    "DEFAULT_POLL_INTERVAL",
+    "DEFAULT_TIMEOUT",
+    "create_snapshot_and_wait",
+    "delete_snapshot_and_wait",
+    "restore_snapshot_and_wait",
+    "wait_for_ticket",
+]
+
+logger = logging.getLogger("pyodk")
+
+#: Seconds a wait may last before TicketTimeoutError.
+DEFAULT_TIMEOUT = 600.0
+#: Seconds before the first poll; each later interval is BACKOFF_FACTOR times the one before.
+DEFAULT_POLL_INTERVAL = 1.0
+#: The longest interval: Oktawave's Terraform provider polls every 10 s throughout.
+DEFAULT_MAX_POLL_INTERVAL = 10.0
+#: Consecutive failed polls tolerated, as in Oktawave's Terraform provider; one more is raised.
+DEFAULT_MAX_POLL_FAILURES = 5
+#: Gentle: from 1 s it takes about six polls (some 20 s) to reach the 10 s ceiling.
+BACKOFF_FACTOR = 1.5
+
+#: Errors that say nothing about the ticket, only about this one poll.
+_TRANSIENT_ERRORS = (TransportError, ServerError, TooManyRequestsError)
+
+ProgressCallback = Callable[[Ticket], None]
+
+_NOTHING_REPORTED = object()
+
+
+def wait_for_ticket(
+    api_client: ApiClient | _HasApiClient,
+    ticket_or_id: Ticket | int,
+    timeout: float = DEFAULT_TIMEOUT,
+    poll_interval: float = DEFAULT_POLL_INTERVAL,
+    on_progress: ProgressCallback | None = None,
+    *,
+    max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+    max_poll_failures: int = DEFAULT_MAX_POLL_FAILURES,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Ticket:
+    """Poll a ticket until it finishes; return the finished, successful Ticket.
+
+    :param api_client: the ApiClient to poll with (an API object such as ``OCISnapshotsApi``
+        also works: its ``api_client`` is used).
+    :param ticket_or_id: the Ticket an operation returned, or a ticket id. Given a Ticket, the
+        first poll waits ``poll_interval``; given an id, it happens at once.
+    :param float timeout: seconds to wait in all; the last poll happens when they run out.
+    :param float poll_interval: seconds before the first poll; later intervals grow by half each
+        time, up to ``max_poll_interval``.
+    :param on_progress: called with the first ticket seen, then with every ticket whose Progress
+        differs from the one before.
+    :param int max_poll_failures: consecutive polls that may fail with a connection error, a 5xx
+        or a 429 (after the client's own retries) before that error is raised.
+    :param clock: seconds, monotonic; ``sleep``: waits seconds. Both injectable for tests.
+    :return: Ticket, with ``end_date`` set and Status 136 (Succeed)
+    :raises TicketFailedError: the ticket finished in Status 137 (Error), or any status but 136.
+    :raises TicketTimeoutError: it had not finished when ``timeout`` ran out.
+    Both carry the last ticket seen as ``.ticket``.
+    """
+    if timeout < 0 or poll_interval < 0 or max_poll_interval < 0:
+        raise ValueError("timeout, poll_interval and max_poll_interval must be >= 0")
+    if max_poll_failures < 0:
+        raise ValueError(f"max_poll_failures must be >= 0, got {max_poll_failures}")
+    client = _client_of(api_client)
+    tickets_api = TicketsApi(client)
+    deadline = clock() + timeout
+
+    ticket: Ticket | None
+    if isinstance(ticket_or_id, Ticket):
+        if ticket_or_id.id is None:
+            raise ValueError("the ticket has no id to poll (was it fetched with a fields filter?)")
+        # Just returned by the operation: nothing can have happened yet, so wait before polling.
+        ticket, ticket_id = ticket_or_id, ticket_or_id.id
+        delay, interval = poll_interval, _grow(poll_interval, max_poll_interval)
+    elif isinstance(ticket_or_id, int) and not isinstance(ticket_or_id, bool):
+        ticket, ticket_id = None, ticket_or_id
+        delay, interval = 0.0, poll_interval
+    else:
+        raise TypeError(f"expected a Ticket or a ticket id, got {type(ticket_or_id).__name__}")
+
+    reported: object = _NOTHING_REPORTED
+    polls = failures = 0
+    while True:
+        if ticket is not None:
+            if on_progress is not None and ticket.progress != reported:
+                reported = ticket.progress
+                on_progress(ticket)
+            if ticket.is_finished:
+                return _result(ticket)
+        remaining = deadline - clock()
+        # At least one poll, so that even timeout=0 looks at the ticket once.
+        if polls > 0 and remaining <= 0:
+            raise TicketTimeoutError(_timeout_message(ticket_id, timeout, ticket), ticket)
+        sleep(max(0.0, min(delay, remaining)))
+        polls += 1
+        try:
+            ticket = tickets_api.tickets_get_0(ticket_id)
+        except _TRANSIENT_ERRORS as error:
+            failures += 1
+            if failures > max_poll_failures:
+                raise
+            logger.info(
+                "polling ticket %s failed (%d of %d tolerated in a row): %s",
+                ticket_id,
+                failures,
+                max_poll_failures,
+                error.reason,
+            )
+            retry_after = parse_retry_after((error.headers or {}).get("Retry-After"))
+            delay = max(interval, retry_after or 0.0)
+        else:
+            failures = 0
+            delay = interval
+        interval = _grow(interval, max_poll_interval)
+
+
+def create_snapshot_and_wait(
+    api: OCISnapshotsApi,
+    instance_id: int,
+    command: CreateUpdateSnapshotCommand | str | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    poll_interval: float = DEFAULT_POLL_INTERVAL,
+    on_progress: ProgressCallback | None = None,
+    max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+    max_poll_failures: int = DEFAULT_MAX_POLL_FAILURES,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Snapshot:
+    """Create a snapshot of an instance, wait for it, and return the new Snapshot.
+
+    ``instances_post_snapshot`` plus ``wait_for_ticket`` plus finding the snapshot: the ticket
+    names the instance, not the snapshot it made. The new snapshot is found this way:
+
+    1. before creating, the instance's snapshot ids and its current snapshot are noted;
+    2. once the ticket succeeds, the candidates are the instance's snapshots that were not there
+       before and carry the command's name and description;
+    3. of several candidates, the one whose parent is the snapshot that was current before wins,
+       then the current one, then the oldest (lowest id).
+
+    So other snapshots sharing the name never confuse it, old or new, unless someone else creates
+    one with the same name and description on the same instance during the wait, or renames the
+    new one before the wait ends (then no candidate is found). A unique name makes it certain.
+
+    :param OCISnapshotsApi api: the API object to call.
+    :param int instance_id: Instance id (required)
+    :param command: a CreateUpdateSnapshotCommand, or just a name (the description then keeps the
+        command's default), or None for the default command.
+    :param timeout, poll_interval, on_progress, max_poll_interval, max_poll_failures, clock, sleep:
+        as for ``wait_for_ticket``.
+    :return: Snapshot
+    :raises TicketFailedError, TicketTimeoutError: as ``wait_for_ticket``.
+    :raises TicketError: the ticket succeeded but no new snapshot with that name is on the instance.
+    """
+    if command is None or isinstance(command, str):
+        name = command
+        command = CreateUpdateSnapshotCommand()
+        if name is not None:
+            command.name = name
+    before = api.instances_get_snapshots(instance_id).items or []
+    seen_ids = {s.id for s in before}
+    previous_current = next((s.id for s in before if s.is_current), None)
+
+    ticket = api.instances_post_snapshot(instance_id, command)
+    finished = wait_for_ticket(
+        api.api_client,
+        ticket,
+        timeout,
+        poll_interval,
+        on_progress,
+        max_poll_interval=max_poll_interval,
+        max_poll_failures=max_poll_failures,
+        clock=clock,
+        sleep=sleep,
+    )
+
+    after = api.instances_get_snapshots(instance_id).items or []
+    candidates = [
+        s
+        for s in after
+        if s.id not in seen_ids and s.name == command.name and s.description == command.description
+    ]
+    if not candidates:
+        raise TicketError(
+            f"ticket {finished.id} succeeded, but instance {instance_id} has no new snapshot "
+            f"named {command.name!r}; was it renamed or deleted meanwhile?",
+            finished,
+        )
+
+    def preference(snapshot: Snapshot) -> tuple[bool, bool, int]:
+        parent_id = snapshot.snapshot_parent.id if snapshot.snapshot_parent else None
+        # False sorts first: a child of the previous current one, then the current one.
+        return (
+            parent_id != previous_current,
+            not snapshot.is_current,
+            snapshot.id if snapshot.id is not None else 0,
+        )
+
+    return min(candidates, key=preference)
+
+
+def restore_snapshot_and_wait(
+    api: OCISnapshotsApi,
+    snapshot_id: int,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    poll_interval: float = DEFAULT_POLL_INTERVAL,
+    on_progress: ProgressCallback | None = None,
+    max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+    max_poll_failures: int = DEFAULT_MAX_POLL_FAILURES,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Ticket:
+    """Restore an instance to a snapshot (``snapshots_restore``) and wait until it is done.
+
+    Afterwards the snapshot is its instance's current one.
+
+    :param OCISnapshotsApi api: the API object to call.
+    :param int snapshot_id: Snapshot id (required)
+    :param timeout, poll_interval, on_progress, max_poll_interval, max_poll_failures, clock, sleep:
+        as for ``wait_for_ticket``.
+    :return: Ticket, finished and successful
+    :raises TicketFailedError, TicketTimeoutError: as ``wait_for_ticket``.
+    """
+    return wait_for_ticket(
+        api.api_client,
+        api.snapshots_restore(snapshot_id),
+        timeout,
+        poll_interval,
+        on_progress,
+        max_poll_interval=max_poll_interval,
+        max_poll_failures=max_poll_failures,
+        clock=clock,
+        sleep=sleep,
+    )
+
+
+def delete_snapshot_and_wait(
+    api: OCISnapshotsApi,
+    snapshot_id: int,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    poll_interval: float = DEFAULT_POLL_INTERVAL,
+    on_progress: ProgressCallback | None = None,
+    max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+    max_poll_failures: int = DEFAULT_MAX_POLL_FAILURES,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Ticket:
+    """Delete a snapshot (``snapshots_delete``) and wait until it is gone.
+
+    Its child snapshots move up to its parent.
+
+    :param OCISnapshotsApi api: the API object to call.
+    :param int snapshot_id: Snapshot id (required)
+    :param timeout, poll_interval, on_progress, max_poll_interval, max_poll_failures, clock, sleep:
+        as for ``wait_for_ticket``.
+    :return: Ticket, finished and successful
+    :raises TicketFailedError, TicketTimeoutError: as ``wait_for_ticket``.
+    """
+    return wait_for_ticket(
+        api.api_client,
+        api.snapshots_delete(snapshot_id),
+        timeout,
+        poll_interval,
+        on_progress,
+        max_poll_interval=max_poll_interval,
+        max_poll_failures=max_poll_failures,
+        clock=clock,
+        sleep=sleep,
+    )
+
+
+def _grow(interval: float, ceiling: float) -> float:
+    return max(interval, min(ceiling, interval * BACKOFF_FACTOR))
+
+
+def _client_of(api_client: ApiClient | _HasApiClient) -> ApiClient:
+    if isinstance(api_client, ApiClient):
+        return api_client
+    client = getattr(api_client, "api_client", None)
+    if isinstance(client, ApiClient):
+        return client
+    raise TypeError(f"expected an ApiClient or an API object, got {type(api_client).__name__}")
+
+
+def _result(ticket: Ticket) -> Ticket:
+    if ticket.succeeded:
+        return ticket
+    status = ticket.status
+    label = f"{status.label} (Status {status.id})" if status is not None else "an unknown status"
+    raise TicketFailedError(f"{_describe(ticket)} ended in {label}", ticket)
+
+
+def _timeout_message(ticket_id: int, timeout: float, ticket: Ticket | None) -> str:
+    if ticket is None:
+        return f"ticket {ticket_id} could not be read within {timeout:g} s"
+    progress = f"{ticket.progress}%" if ticket.progress is not None else "unknown progress"
+    return f"{_describe(ticket)} had not finished after {timeout:g} s ({progress})"
+
+
+def _describe(ticket: Ticket) -> str:
+    """E.g. ``ticket 880001 (Create snapshot on web-prod-01, id 56)``: what the user started."""
+    what = ticket.operation_type.label if ticket.operation_type else None
+    target = ticket.object_name or ""
+    if ticket.object_id is not None:
+        target = f"{target}, id {ticket.object_id}" if target else f"id {ticket.object_id}"
+    details = " on ".join(part for part in (what, target) if part)
+    return f"ticket {ticket.id} ({details})" if details else f"ticket {ticket.id}"
