@@ -24,6 +24,8 @@ from pyodk.rest import RESTClientObject, RESTResponse
 
 _JSON_CONTENT_TYPES = ("application/json", "text/json")
 _DEFAULT_POOL_THREADS = 8
+#: Path parameter values that, even quoted, would change which resource a path names.
+_UNSAFE_SEGMENTS = frozenset({"", ".", ".."})
 
 
 class ApiClient:
@@ -180,9 +182,13 @@ class ApiClient:
         if path_params:
             safe = config.safe_chars_for_path_param
             for name, value in self.parameters_to_tuples(path_params, collection_formats):
-                resource_path = resource_path.replace(
-                    "{%s}" % name, quote(str(value), safe=safe)
-                )
+                segment = quote(str(value), safe=safe)
+                if segment in _UNSAFE_SEGMENTS:
+                    # "/snapshots/.." is "/" once normalised, "/snapshots/" is the whole list.
+                    raise ValueError(
+                        f"path parameter `{name}` would not stay in its path segment: {value!r}"
+                    )
+                resource_path = resource_path.replace(f"{{{name}}}", segment)
         query = self.parameters_to_tuples(query_params, collection_formats) if query_params else []
         form = self.prepare_post_parameters(post_params, files) if post_params or files else []
         if body is not None:

@@ -234,6 +234,11 @@ class Configuration:
                 value = "***" if value else value
             elif public == "username" and value:
                 value = "***"
+            elif public == "proxy" and value:
+                value = _without_password(value)
+            elif public == "proxy_headers" and value:
+                # Proxy-Authorization carries credentials; the names alone are enough to debug.
+                value = dict.fromkeys(value, "***")
             shown.append(f"{public}={value!r}")
         return "Configuration(" + ", ".join(shown) + ")"
 
@@ -246,6 +251,18 @@ class Configuration:
             shared = name == "token_source"
             clone.__dict__[name] = value if shared else copy.deepcopy(value, memo)
         return clone
+
+
+def _without_password(url: str) -> str:
+    """``url`` with the password of its user-info (``http://user:secret@proxy``) masked."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    authority, slash, path = rest.partition("/")
+    userinfo, at, hostport = authority.rpartition("@")
+    if not at or ":" not in userinfo:
+        return url
+    return f"{scheme}{sep}{userinfo.split(':', 1)[0]}:***@{hostport}{slash}{path}"
 
 
 _file_handlers: dict[str, logging.Handler] = {}

@@ -78,7 +78,10 @@ class ApiException(PyodkError):
     def __str__(self) -> str:
         text = f"({self.status})\nReason: {self.reason}\n"
         if self.headers:
-            text += f"HTTP response headers: {dict(self.headers)}\n"
+            from pyodk.rest import redact_headers  # deferred: rest.py builds on this module
+
+            # A Set-Cookie may carry a session: messages end up in logs and bug reports.
+            text += f"HTTP response headers: {redact_headers(self.headers)}\n"
         if self.body:
             body = self.body
             if len(body) > _BODY_PREVIEW_CHARS:

@@ -86,9 +86,11 @@ class RESTClientObject:
         )
         retries = configuration.retries
         if isinstance(retries, urllib3.Retry):
-            # The caller chose urllib3's own retry behaviour: hand it over and stay out of its way.
+            # The caller chose urllib3's own retry behaviour: hand it over and stay out of its way,
+            # except that status retries running out must end in the last answer (ServerError 503,
+            # say, with its body), not in a MaxRetryError that would look like no answer at all.
             self.retry_policy = RetryPolicy(0)
-            self.urllib3_retries: Any = retries
+            self.urllib3_retries: Any = retries.new(raise_on_status=False)
         else:
             self.retry_policy = RetryPolicy.coerce(retries)
             self.urllib3_retries = False
@@ -122,6 +124,12 @@ class RESTClientObject:
             )
         else:
             self.pool_manager = urllib3.PoolManager(**pool_args)
+        if not configuration.verify_ssl:
+            # pyodk has warned once; keep urllib3 from warning again on every request.
+            self.pool_manager.pool_classes_by_scheme = {
+                **self.pool_manager.pool_classes_by_scheme,
+                "https": _UnverifiedHTTPSConnectionPool,
+            }
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -204,18 +212,17 @@ class RESTClientObject:
             if limit is None:
                 return resp.data  # type: ignore[no-any-return]
             length = resp.headers.get("Content-Length")
-            if length is not None and length.isdigit() and int(length) <= limit:
-                return resp.data  # type: ignore[no-any-return]
+            if length is not None and length.isdigit():
+                if int(length) <= limit:
+                    return resp.data  # type: ignore[no-any-return]
+                # Announced too large: refuse before reading a byte of it.
+                raise _too_large(resp, limit)
             chunks = []
             size = 0
             for chunk in resp.stream(_STREAM_CHUNK):
                 size += len(chunk)
                 if size > limit:
-                    raise ResponseTooLargeError(
-                        status=resp.status,
-                        reason=f"response body exceeds max_response_size ({limit} bytes)",
-                        headers=resp.headers,
-                    )
+                    raise _too_large(resp, limit)
                 chunks.append(chunk)
             return b"".join(chunks)
         except ResponseTooLargeError:
@@ -274,6 +281,14 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+def _too_large(resp: Any, limit: int) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        status=resp.status,
+        reason=f"response body exceeds max_response_size ({limit} bytes)",
+        headers=resp.headers,
+    )
+
+
 def _timeout(value: Any) -> urllib3.Timeout:
     """A urllib3 Timeout from a number (both phases) or a (connect, read) pair."""
     if isinstance(value, urllib3.Timeout):
@@ -324,6 +339,26 @@ def _charset(headers: Mapping[str, str]) -> str:
                 return "utf-8"
             return charset
     return "utf-8"
+
+
+class _UnverifiedHTTPSConnection(urllib3.connection.HTTPSConnection):
+    """A connection for verify_ssl=False that does not make urllib3 warn on each request.
+
+    urllib3 (1.26 and 2.x) warns InsecureRequestWarning whenever ``is_verified`` is false; the user
+    asked for no verification and pyodk's own warning, given once, has told them what it costs.
+    """
+
+    @property  # type: ignore[override]
+    def is_verified(self) -> bool:
+        return True
+
+    @is_verified.setter
+    def is_verified(self, value: bool) -> None:
+        pass
+
+
+class _UnverifiedHTTPSConnectionPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _UnverifiedHTTPSConnection
 
 
 def _warn_unverified_once() -> None:
