@@ -23,6 +23,9 @@ _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 SNAPSHOT_ORDER_BY = ("CreationDate", "Description", "IsCurrent", "Name", "Instance")
 
 
+_OPERATIONS: dict[str, Operation] = {}
+
+
 @dataclass(frozen=True)
 class Param:
     """One parameter: Python keyword, wire name, where it goes, its type and its rules."""
@@ -34,6 +37,11 @@ class Param:
     required: bool = False
     minimum: int | None = None
     choices: tuple[str, ...] = ()
+
+
+def find_operation(name: str) -> Operation | None:
+    """The operation an API method of this name runs (e.g. ``snapshots_get``), if pyodk has it."""
+    return _OPERATIONS.get(name)
 
 
 class Operation:
@@ -53,6 +61,9 @@ class Operation:
         self.params = params
         self.response_type = response_type
         self._by_name = {p.name: p for p in params}
+        # Operation names are swagger operationIds, unique across the API: helpers such as
+        # pyodk.paginate find an API method's operation by its name.
+        _OPERATIONS[name] = self
         self._header_params: dict[str, str] = {"Accept": "application/json"}
         if any(p.location == "body" for p in params):
             self._header_params["Content-Type"] = "application/json"

@@ -1,0 +1,249 @@
+"""Walking every page of a collection operation: ``paginate``.
+
+The API pages by number (``pageNumber`` from 1, ``pageSize``) and tells the number of matches in
+``Meta.Total``; there are no cursors. ``paginate`` hides that loop, fetching each page only when the
+one before has been used up, so at most one page is held at a time.
+
+What happens when the collection changes during a walk, since each page is a separate request:
+
+- an item added after the last page fetched so far (new snapshots, in the default order or
+  ``order_by='CreationDate'``) is yielded: the walk follows the latest ``Meta.Total``;
+- an item added on a page already walked pushes the following items one place on; the item pushed
+  onto the next page is not yielded twice, because pyodk remembers the previous page's ids
+  (this holds while fewer than ``page_size`` items are added between two pages); the added item
+  itself is not yielded;
+- an item removed from a page already walked pulls the following items one place back, so one item
+  per removal moves onto a walked page and is missed.
+
+No item is yielded twice; every item that is there for the whole walk is yielded unless an item
+before it was removed meanwhile. To act on every item while removing some (deleting old snapshots,
+say), collect their ids first, then act.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, TypeVar, overload
+
+from pyodk import models
+from pyodk.api.operation import find_operation
+from pyodk.models import ApiCollectionSnapshot, ApiCollectionTicket, Snapshot, Ticket
+
+__all__ = ["DEFAULT_PAGE_SIZE", "Paged", "paginate"]
+
+logger = logging.getLogger("pyodk")
+
+DEFAULT_PAGE_SIZE = 100
+
+T = TypeVar("T")
+
+#: Options that change what an operation returns; a walk needs the plain collection.
+_REFUSED_OPTIONS = ("async_req", "_preload_content", "_return_http_data_only", "page_number")
+_DOC_RETURN = re.compile(r"^\s*:return:\s*(.+?)\s*$", re.MULTILINE)
+_DOC_PAGE_NUMBER = re.compile(r":param\s+int\s+page_number:")
+
+
+class Paged(Generic[T]):
+    """The items of every page of a collection operation, fetched lazily.
+
+    Iterate it for the items, or call ``by_page()`` for lists of items, one per page. Each
+    iteration walks again from page 1, with new requests.
+    """
+
+    def __init__(
+        self,
+        fetch: Callable[[int | None, int | None], Any],
+        page_size: int,
+        max_items: int | None,
+        pageable: bool,
+        name: str,
+    ) -> None:
+        self._fetch = fetch
+        self._page_size = page_size
+        self._max_items = max_items
+        self._pageable = pageable
+        self._name = name
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.by_page():
+            yield from page
+
+    def by_page(self) -> Iterator[list[T]]:
+        """Yield the items page by page (a page left empty by ``max_items`` is not yielded)."""
+        remaining = self._max_items
+        if remaining == 0:
+            return
+        if not self._pageable:
+            # The operation takes no page parameters: its one answer is the whole collection.
+            collection = self._fetch(None, None)
+            items: list[T] = list(collection.items or [])
+            total = _total(collection)
+            if total is not None and total > len(items):
+                logger.warning(
+                    "%s answered %d of %d items and cannot be asked for more pages",
+                    self._name,
+                    len(items),
+                    total,
+                )
+            page = items if remaining is None else items[:remaining]
+            if page:
+                yield page
+            return
+
+        # No point asking for more than will be used.
+        size = self._page_size if remaining is None else min(self._page_size, remaining)
+        previous_ids: set[Any] = set()
+        number = 1
+        while True:
+            collection = self._fetch(number, size)
+            items = list(collection.items or [])
+            total = _total(collection)
+            fresh = [item for item in items if _item_id(item) not in previous_ids]
+            if items and not fresh and total is None:
+                # Without Meta.Total, a page that only repeats the last one means the server
+                # ignores pageNumber; stopping is the only way not to loop forever.
+                return
+            previous_ids = {_item_id(item) for item in items} - {None}
+            if number == 1 and 0 < len(items) < size and total is not None and total > len(items):
+                # A first page short of Meta.Total: the server caps the page size. Carrying on
+                # with its size keeps page numbers and offsets in step.
+                logger.info("%s pages by %d items, not %d", self._name, len(items), size)
+                size = len(items)
+            if remaining is not None:
+                fresh = fresh[:remaining]
+                remaining -= len(fresh)
+            if fresh:
+                yield fresh
+            if (
+                not items
+                or len(items) < size
+                or (total is not None and number * size >= total)
+                or remaining == 0
+            ):
+                return
+            number += 1
+
+    def __repr__(self) -> str:
+        limit = "" if self._max_items is None else f", max_items={self._max_items}"
+        return f"Paged({self._name}, page_size={self._page_size}{limit})"
+
+
+@overload
+def paginate(
+    operation: Callable[..., ApiCollectionSnapshot],
+    *args: Any,
+    page_size: int = ...,
+    max_items: int | None = ...,
+    **kwargs: Any,
+) -> Paged[Snapshot]: ...
+
+
+@overload
+def paginate(
+    operation: Callable[..., ApiCollectionTicket],
+    *args: Any,
+    page_size: int = ...,
+    max_items: int | None = ...,
+    **kwargs: Any,
+) -> Paged[Ticket]: ...
+
+
+@overload
+def paginate(
+    operation: Callable[..., Any],
+    *args: Any,
+    page_size: int = ...,
+    max_items: int | None = ...,
+    **kwargs: Any,
+) -> Paged[Any]: ...
+
+
+def paginate(
+    operation: Callable[..., Any],
+    *args: Any,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    max_items: int | None = None,
+    **kwargs: Any,
+) -> Paged[Any]:
+    """Every item of a collection operation, over all its pages, fetched lazily.
+
+    >>> for snapshot in pyodk.paginate(api.snapshots_get, instance_id=56, order_by='Name'):
+    ...     print(snapshot.id, snapshot.name)
+
+    Nothing is requested until the result is iterated. The walk stops at an empty page, a page
+    shorter than ``page_size``, or once the pages fetched cover ``Meta.Total``.
+
+    :param operation: a collection method of an API object, e.g. ``api.snapshots_get`` or
+        ``tickets_api.tickets_get``; a method without page parameters, such as
+        ``instances_get_snapshots``, is called once.
+    :param args: positional arguments of the operation (e.g. an instance id).
+    :param int page_size: items per request.
+    :param int max_items: stop after this many items (None: all).
+    :param kwargs: the operation's other keyword arguments (``query``, ``order_by``, ``fields``,
+        ``_request_timeout``, ...); ``page_number`` is paginate's to set.
+    :return: Paged, iterable; ``.by_page()`` yields a list of items per page.
+    :raises TypeError: the operation does not return a collection, or an option would change what
+        it returns (``async_req``, ``_preload_content``, ``_return_http_data_only``).
+    """
+    name, response_type, pageable = _describe_operation(operation)
+    if response_type is None or not _is_collection(response_type):
+        returns = f"returns {response_type}" if response_type else "is not an API operation"
+        raise TypeError(
+            f"paginate() needs an operation that returns a collection (Items and Meta), such as "
+            f"snapshots_get or tickets_get; {name} {returns}"
+        )
+    for option in _REFUSED_OPTIONS:
+        if option in kwargs:
+            raise TypeError(f"paginate() sets up each call itself; do not pass {option!r}")
+    if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+        raise ValueError(f"page_size must be an int >= 1, got {page_size!r}")
+    if max_items is not None and (
+        isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0
+    ):
+        raise ValueError(f"max_items must be None or an int >= 0, got {max_items!r}")
+
+    def fetch(number: int | None, size: int | None) -> Any:
+        paging = {} if number is None else {"page_number": number, "page_size": size}
+        return operation(*args, **kwargs, **paging)
+
+    return Paged(fetch, page_size, max_items, pageable, name)
+
+
+def _describe_operation(operation: Callable[..., Any]) -> tuple[str, str | None, bool]:
+    """(name, response type, takes page_number) of an API method.
+
+    pyodk's own operations are found by name; methods of other swagger-codegen style API classes
+    running on pyodk are read from their generated docstrings (``:return: ApiCollectionX``).
+    """
+    if not callable(operation):
+        raise TypeError(f"paginate() needs an API method, got {type(operation).__name__}")
+    name = getattr(operation, "__name__", None) or type(operation).__name__
+    found = find_operation(name) if getattr(operation, "__self__", None) is not None else None
+    if found is not None:
+        pageable = any(param.name == "page_number" for param in found.params)
+        return name, found.response_type, pageable
+    doc = getattr(operation, "__doc__", None) or ""
+    match = _DOC_RETURN.search(doc)
+    return name, match[1] if match else None, _DOC_PAGE_NUMBER.search(doc) is not None
+
+
+def _is_collection(type_name: str) -> bool:
+    model = getattr(models, type_name, None)
+    swagger_types = getattr(model, "swagger_types", None)
+    return (
+        isinstance(swagger_types, dict)
+        and str(swagger_types.get("items", "")).startswith("list[")
+        and "meta" in swagger_types
+    )
+
+
+def _total(collection: Any) -> int | None:
+    meta = getattr(collection, "meta", None)
+    total = getattr(meta, "total", None)
+    return total if isinstance(total, int) else None
+
+
+def _item_id(item: Any) -> Any:
+    return getattr(item, "id", None)
