@@ -5,6 +5,7 @@ generators leave out: retries and timeouts by default, ticket waiters, paginatio
 This module only re-exports.
 """
 
+from pyodk import auth
 from pyodk._version import __version__
 from pyodk.api.oci_snapshots_api import OCISnapshotsApi
 from pyodk.api.tickets_api import TicketsApi
@@ -47,10 +48,18 @@ from pyodk.models import (
     Ticket,
     UserResource,
 )
+from pyodk.pagination import Paged, paginate
 from pyodk.retry import RetryPolicy
+from pyodk.waiters import (
+    create_snapshot_and_wait,
+    delete_snapshot_and_wait,
+    restore_snapshot_and_wait,
+    wait_for_ticket,
+)
 
 __all__ = [
     "__version__",
+    "auth",
     "ApiClient",
     "ApiCollectionMetadata",
     "ApiCollectionSnapshot",
@@ -69,6 +78,7 @@ __all__ = [
     "ModelDecodeError",
     "NotFoundError",
     "OCISnapshotsApi",
+    "Paged",
     "ProxyError",
     "PyodkError",
     "Resource",
@@ -89,4 +99,9 @@ __all__ = [
     "TransportError",
     "UnauthorizedError",
     "UserResource",
+    "create_snapshot_and_wait",
+    "delete_snapshot_and_wait",
+    "paginate",
+    "restore_snapshot_and_wait",
+    "wait_for_ticket",
 ]
