@@ -1,0 +1,221 @@
+"""The 11 models against the contract, and the generated-model methods each one has."""
+
+from __future__ import annotations
+
+import copy
+import json
+import pprint
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from core_cases import SNAPSHOT_JSON, TICKET_JSON
+
+import pyodk
+import pyodk.models
+from pyodk import Configuration
+
+CONTRACT = json.loads(
+    (Path(__file__).resolve().parent.parent / "api" / "oktawave-snapshots.swagger.json").read_text()
+)
+DEFINITIONS: dict[str, Any] = CONTRACT["definitions"]
+MODEL_NAMES = sorted(DEFINITIONS)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _swagger_type(schema: dict[str, Any]) -> str:
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[1]
+    kind = schema["type"]
+    if kind == "array":
+        return f"list[{_swagger_type(schema['items'])}]"
+    if kind == "string" and schema.get("format") == "date-time":
+        return "datetime"
+    return {"integer": "int", "string": "str", "boolean": "bool", "number": "float"}[kind]
+
+
+def test_contract_has_the_eleven_models():
+    assert sorted([
+        "Snapshot", "ApiCollectionSnapshot", "ApiCollectionTicket", "ApiCollectionMetadata",
+        "BaseResource", "Resource", "Link", "UserResource", "DictionaryItem", "Ticket",
+        "CreateUpdateSnapshotCommand",
+    ]) == MODEL_NAMES  # fmt: skip
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_model_is_exported_in_both_places(name: str):
+    assert getattr(pyodk, name) is getattr(pyodk.models, name)
+    assert name in pyodk.models.__all__ and name in pyodk.__all__
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_swagger_types_and_attribute_map_match_the_contract(name: str):
+    model = getattr(pyodk.models, name)
+    properties = DEFINITIONS[name]["properties"]
+    expected_map = {_snake(key): key for key in properties}
+    expected_types = {_snake(key): _swagger_type(schema) for key, schema in properties.items()}
+    assert model.attribute_map == expected_map
+    assert model.swagger_types == expected_types
+    assert list(model.attribute_map) == list(expected_map)  # declared in the contract's order
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_keyword_constructor_properties_and_configuration(name: str):
+    model = getattr(pyodk.models, name)
+    config = Configuration()
+    empty = model(_configuration=config)
+    assert empty._configuration is config
+    for attribute in model.swagger_types:
+        assert isinstance(getattr(model, attribute), property)
+    with pytest.raises(TypeError):
+        model(no_such_attribute=1)
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_every_model_round_trips_its_wire_form(name: str):
+    model = getattr(pyodk.models, name)
+    samples = {
+        "Snapshot": SNAPSHOT_JSON,
+        "Ticket": TICKET_JSON,
+        "ApiCollectionSnapshot": {"Items": [SNAPSHOT_JSON], "Meta": {"Total": 1}},
+        "ApiCollectionTicket": {"Items": [TICKET_JSON], "Meta": {"Total": 1}},
+        "ApiCollectionMetadata": {"Total": 4},
+        "BaseResource": {"Id": 1},
+        "Resource": {"Id": 2, "Links": [{"Href": "h", "Rel": "r"}]},
+        "Link": {"Href": "h", "Rel": "r"},
+        "UserResource": SNAPSHOT_JSON["CreationUser"],
+        "DictionaryItem": TICKET_JSON["Status"],
+        "CreateUpdateSnapshotCommand": {"Name": "n", "Description": "d"},
+    }
+    wire = samples[name]
+    decoded = model.from_json(wire)
+    again = model.from_json(json.loads(json.dumps(decoded.to_json())))
+    assert again == decoded
+    expected = {k: v for k, v in wire.items() if v is not None}
+    if name in ("Snapshot", "Ticket"):
+        # datetimes come back in Python's ISO form (6 digits): compare them as datetimes
+        for key in ("CreationDate", "LastChangeDate"):
+            if key in expected:
+                assert datetime.fromisoformat(decoded.to_json()[key]) == getattr(
+                    decoded, _snake(key)
+                )
+                expected.pop(key)
+        produced = {k: v for k, v in decoded.to_json().items() if k in expected}
+        assert produced == expected
+    elif name in ("ApiCollectionSnapshot", "ApiCollectionTicket"):
+        assert set(decoded.to_json()) == {"Items", "Meta"}
+    else:
+        assert decoded.to_json() == expected
+
+
+def _ticket() -> pyodk.Ticket:
+    return pyodk.Ticket.from_json(TICKET_JSON)
+
+
+def test_to_dict_is_by_attribute_name_with_nested_models_and_lists():
+    data = pyodk.ApiCollectionTicket(items=[_ticket()], meta=pyodk.ApiCollectionMetadata(total=1))
+    as_dict = data.to_dict()
+    assert set(as_dict) == {"items", "meta"}
+    assert as_dict["meta"] == {"total": 1}
+    (ticket,) = as_dict["items"]
+    assert ticket["object_id"] == 56
+    assert ticket["status"]["dictionary"]["links"] == [
+        {"href": "https://pl1-api.oktawave.com/services/dictionaries/40", "rel": "self"}
+    ]
+    assert ticket["end_date"] is None
+    assert isinstance(ticket["creation_date"], datetime)
+    json.dumps(as_dict, default=str)  # plain data all the way down
+
+
+def test_to_str_and_repr_are_the_pretty_printed_dict():
+    snapshot = pyodk.Snapshot(
+        id=5, name="n", creation_date=datetime(2026, 1, 2, tzinfo=timezone.utc)
+    )
+    assert snapshot.to_str() == pprint.pformat(snapshot.to_dict())
+    assert repr(snapshot) == snapshot.to_str()
+    assert "'name': 'n'" in repr(snapshot)
+
+
+def test_eq_and_ne():
+    a = pyodk.Snapshot.from_json(SNAPSHOT_JSON)
+    b = pyodk.Snapshot.from_json(SNAPSHOT_JSON)
+    assert a == b and a.__ne__(b) is False
+    b.creation_user.login = "someone.else"  # a nested difference counts
+    assert a != b and a.__eq__(b) is False
+    assert pyodk.BaseResource(id=1) != pyodk.UserResource(id=1)  # same fields, other type
+    assert pyodk.BaseResource(id=1) != {"id": 1}
+    assert pyodk.Link(href="h") == pyodk.Link(href="h", rel=None)
+    assert pyodk.Link(href="h") != pyodk.Link(href="h", rel="self")
+
+
+def test_configuration_does_not_change_equality():
+    config = Configuration()
+    assert pyodk.Link(href="h", _configuration=config) == pyodk.Link(href="h")
+
+
+def test_copy_is_shallow_and_deepcopy_is_deep():
+    ticket = _ticket()
+    shallow = copy.copy(ticket)
+    deep = copy.deepcopy(ticket)
+    assert shallow == ticket == deep
+    assert shallow.status is ticket.status
+    assert deep.status is not ticket.status
+
+
+def test_property_setters_type_check_user_values():
+    snapshot = pyodk.Snapshot()
+    snapshot.id = 3
+    snapshot.instance = pyodk.BaseResource(id=1)
+    assert (snapshot.id, snapshot.instance.id) == (3, 1)
+    with pytest.raises(TypeError, match="`id`"):
+        snapshot.id = "3"
+    with pytest.raises(TypeError, match="`instance`"):
+        snapshot.instance = {"Id": 1}
+    with pytest.raises(TypeError, match="`creation_date`"):
+        pyodk.Snapshot(creation_date="2026-01-01")
+    assert snapshot.id == 3
+
+
+def test_ticket_helpers_follow_end_date_and_status():
+    running = _ticket()
+    assert not running.is_finished and not running.succeeded and not running.failed
+    done = pyodk.Ticket.from_json({**TICKET_JSON, "EndDate": "2026-11-02T10:20:00Z",
+                                   "Status": {"Id": 136}})  # fmt: skip
+    assert done.is_finished and done.succeeded and not done.failed
+    failed = pyodk.Ticket.from_json({**TICKET_JSON, "EndDate": "2026-11-02T10:20:00Z",
+                                     "Status": {"Id": 137}})  # fmt: skip
+    assert failed.is_finished and failed.failed and not failed.succeeded
+
+
+def test_no_configuration_is_built_while_decoding_a_page(stub, api_client, monkeypatch):
+    stub.answer({"Items": [SNAPSHOT_JSON] * 100, "Meta": {"Total": 100}})
+    calls = []
+    original = Configuration.__init__
+
+    def counting_init(self, *args, **kwargs):
+        calls.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Configuration, "__init__", counting_init)
+    assert Configuration() is not None and calls == [1]  # the counter works
+    calls.clear()
+
+    page = pyodk.OCISnapshotsApi(api_client).snapshots_get()
+    assert len(page.items) == 100 and page.items[99].creation_user.login == "jan.kowalski"
+    for _ in range(100):
+        pyodk.CreateUpdateSnapshotCommand(name="n")
+        pyodk.Snapshot(id=1)
+    assert calls == []
+
+
+def test_decoders_are_built_once_per_class():
+    assert pyodk.Snapshot._from_json is pyodk.Snapshot._from_json
+    first = pyodk.models.base.decoder_for("list[Snapshot]")
+    assert pyodk.models.base.decoder_for("list[Snapshot]") is first
+    assert pyodk.models.base.decoder_for("Snapshot") is pyodk.Snapshot._from_json
+    assert pyodk.Snapshot.__init__.__code__.co_filename.startswith("<pyodk generated")
