@@ -306,7 +306,8 @@ class ApiClient:
                 new_params.extend((name, _query_text(v)) for v in value)
             elif fmt and isinstance(value, (list, tuple)):
                 delimiter = {"ssv": " ", "tsv": "\t", "pipes": "|"}.get(fmt, ",")
-                new_params.append((name, delimiter.join(_query_text(v) for v in value)))
+                # str(): ids are ints, and join() takes only text (swagger-codegen does the same).
+                new_params.append((name, delimiter.join(str(_query_text(v)) for v in value)))
             else:
                 new_params.append((name, _query_text(value)))
         return new_params
