@@ -31,7 +31,10 @@ DEFAULT_MAX_RESPONSE_SIZE = 64 * 1024 * 1024
 #: Settings whose values are secrets: never printed, logged or reported.
 _SECRET_SETTINGS = frozenset({"access_token", "password", "api_key", "token_source"})
 
+#: Every pyodk module logs here (``logging.getLogger("pyodk")``). The NullHandler, added once, keeps
+#: pyodk silent until the application configures logging: a library must not print by default.
 logger = logging.getLogger("pyodk")
+logger.addHandler(logging.NullHandler())
 
 
 @runtime_checkable
@@ -158,7 +161,10 @@ class Configuration:
     def debug(self) -> bool:
         """Log every request and answer at DEBUG level on the ``pyodk`` logger, secrets redacted.
 
-        Only the ``pyodk`` logger's level changes; http.client's global debug switch is never touched.
+        As in generated clients, the log then shows up on stderr (or in ``logger_file``) with no
+        further set-up; but if the application has configured logging itself, its handlers get
+        the records instead, and nothing is printed twice. Only the ``pyodk`` logger changes:
+        http.client's global debug switch and the root and urllib3 loggers are never touched.
         """
         return self._debug
 
@@ -167,6 +173,10 @@ class Configuration:
         self._debug = bool(value)
         # NOTSET hands the decision back to the application's own logging set-up.
         logger.setLevel(logging.DEBUG if value else logging.NOTSET)
+        if value:
+            _attach_debug_stream_handler(self.logger_format)
+        else:
+            _detach_debug_stream_handler()
 
     @property
     def logger_file(self) -> str | None:
@@ -266,6 +276,27 @@ def _without_password(url: str) -> str:
 
 
 _file_handlers: dict[str, logging.Handler] = {}
+_debug_stream_handler: logging.Handler | None = None
+
+
+def _attach_debug_stream_handler(fmt: str) -> None:
+    global _debug_stream_handler
+    if _debug_stream_handler is not None:
+        return
+    has_own = any(not isinstance(h, logging.NullHandler) for h in logger.handlers)
+    if has_own or logging.getLogger().handlers:
+        return  # a logger_file, or the application's logging set-up, already shows the records
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(fmt))
+    logger.addHandler(handler)
+    _debug_stream_handler = handler
+
+
+def _detach_debug_stream_handler() -> None:
+    global _debug_stream_handler
+    handler, _debug_stream_handler = _debug_stream_handler, None
+    if handler is not None:
+        logger.removeHandler(handler)
 
 
 def _attach_file_handler(path: str, fmt: str) -> None:
