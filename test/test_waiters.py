@@ -1,0 +1,340 @@
+"""wait_for_ticket and the *_and_wait operations, against the fake server on a shared manual clock.
+
+The fake's tickets progress with the same clock the waiter sleeps on, so every test runs in no real
+time and sees exact, repeatable progress values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from fake_http import ManualClock, RawApi
+
+import pyodk
+from pyodk.testing import FakeOktawaveServer
+
+TICKET_SECONDS = 10.0
+
+
+@dataclass
+class Env:
+    server: FakeOktawaveServer
+    clock: ManualClock
+    snapshots: pyodk.OCISnapshotsApi
+    sleeps: list[float] = field(default_factory=list)
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.clock.advance(seconds)
+
+    @property
+    def client(self) -> pyodk.ApiClient:
+        return self.snapshots.api_client
+
+    def ticket_polls(self) -> int:
+        return sum(
+            r.method == "GET" and r.path.startswith("/services/tickets/")
+            for r in self.server.requests
+        )
+
+
+@pytest.fixture
+def env() -> Iterator[Env]:
+    clock = ManualClock()
+    with FakeOktawaveServer(ticket_duration=TICKET_SECONDS, clock=clock) as server:
+        configuration = pyodk.Configuration.from_env(server.environ())
+        # No retries inside the client: each injected fault then costs exactly one poll.
+        configuration.retries = pyodk.RetryPolicy(0)
+        with pyodk.ApiClient(configuration) as client:
+            yield Env(server, clock, pyodk.OCISnapshotsApi(client))
+
+
+def start_snapshot(env: Env, name: str = "waited-for") -> pyodk.Ticket:
+    command = pyodk.CreateUpdateSnapshotCommand(name=name, description="by test_waiters")
+    return env.snapshots.instances_post_snapshot(56, command)
+
+
+# ------------------------------------------------------------------ wait_for_ticket
+
+
+def test_success_reports_each_progress_once_and_backs_off_gently(env: Env) -> None:
+    seen: list[tuple[int | None, int | None]] = []
+    ticket = start_snapshot(env)
+
+    done = pyodk.wait_for_ticket(
+        env.client,
+        ticket,
+        on_progress=lambda t: seen.append((t.progress, t.status.id if t.status else None)),
+        clock=env.clock,
+        sleep=env.sleep,
+    )
+
+    assert done.succeeded and done.end_date is not None and done.id == ticket.id
+    # 1, 1.5, 2.25, ... seconds: progress at 10%, 25%, 47%, 81%, then finished.
+    assert env.sleeps == [1.0, 1.5, 2.25, 3.375, 5.0625]
+    assert seen == [(0, 134), (10, 135), (25, 135), (47, 135), (81, 135), (100, 136)]
+    assert env.ticket_polls() == 5
+
+
+def test_the_interval_stops_growing_at_its_ceiling(env: Env) -> None:
+    pyodk.wait_for_ticket(
+        env.client,
+        start_snapshot(env),
+        poll_interval=3,
+        max_poll_interval=4,
+        clock=env.clock,
+        sleep=env.sleep,
+    )
+    assert env.sleeps == [3, 4, 4]
+
+
+def test_progress_callback_only_when_progress_changes(env: Env) -> None:
+    seen: list[int | None] = []
+    pyodk.wait_for_ticket(
+        env.client,
+        start_snapshot(env),
+        poll_interval=0.05,
+        max_poll_interval=0.05,
+        on_progress=lambda t: seen.append(t.progress),
+        clock=env.clock,
+        sleep=env.sleep,
+    )
+    # Progress moves one point per 0.1 s: every other poll repeats the one before.
+    assert env.ticket_polls() >= 195
+    assert seen == sorted(set(seen)) and seen[0] == 0 and seen[-1] == 100
+    assert len(seen) <= 102
+
+
+def test_a_ticket_id_is_polled_at_once(env: Env) -> None:
+    ticket = start_snapshot(env)
+    env.clock.advance(TICKET_SECONDS)
+
+    done = pyodk.wait_for_ticket(env.snapshots, ticket.id, clock=env.clock, sleep=env.sleep)
+
+    assert done.succeeded
+    assert env.sleeps == [0.0]
+
+
+def test_status_137_raises_ticket_failed_with_the_ticket(env: Env) -> None:
+    env.server.fail_next_operations(1)
+    ticket = start_snapshot(env, "doomed")
+    before = env.server.snapshot_ids(56)
+
+    with pytest.raises(pyodk.TicketFailedError) as caught:
+        pyodk.wait_for_ticket(env.client, ticket, clock=env.clock, sleep=env.sleep)
+
+    error = caught.value
+    assert isinstance(error, pyodk.TicketError) and isinstance(error, pyodk.PyodkError)
+    assert error.ticket is not None and error.ticket.id == ticket.id
+    assert error.ticket.status is not None and error.ticket.status.id == 137
+    assert f"ticket {ticket.id}" in str(error) and "Status 137" in str(error)
+    assert env.server.snapshot_ids(56) == before
+
+
+def test_timeout_raises_with_the_last_ticket_after_a_last_poll_at_the_deadline(env: Env) -> None:
+    env.server.ticket_duration = 100.0
+    ticket = start_snapshot(env)
+    started = env.clock.now
+
+    with pytest.raises(pyodk.TicketTimeoutError) as caught:
+        pyodk.wait_for_ticket(env.client, ticket, timeout=5, clock=env.clock, sleep=env.sleep)
+
+    assert isinstance(caught.value, pyodk.TicketError)
+    last = caught.value.ticket
+    assert last is not None and not last.is_finished and last.progress == 5
+    assert env.clock.now - started == pytest.approx(5.0)
+    assert env.sleeps[-1] == pytest.approx(5.0 - sum(env.sleeps[:-1]))
+    assert "had not finished after 5 s (5%)" in str(caught.value)
+
+
+def test_flaky_polls_are_tolerated_up_to_the_limit(env: Env) -> None:
+    ticket = start_snapshot(env)
+    env.server.inject("status", count=3, method="GET", path="/services/tickets", status=503)
+    env.server.inject("drop", count=2, method="GET", path="/services/tickets")
+
+    done = pyodk.wait_for_ticket(env.client, ticket, clock=env.clock, sleep=env.sleep)
+
+    assert done.succeeded
+    faulted = [r.fault for r in env.server.requests if r.path.startswith("/services/tickets/")]
+    assert faulted[:5] == ["status"] * 3 + ["drop"] * 2
+    assert faulted[5:] and all(f is None for f in faulted[5:])
+
+
+def test_failures_count_only_in_a_row(env: Env) -> None:
+    ticket = start_snapshot(env)
+    tickets_path = f"/services/tickets/{ticket.id}"
+    # Five failures, one good poll, five more failures: never more than five in a row.
+    env.server.inject("status", count=5, path=tickets_path, status=502)
+    reports: list[pyodk.Ticket] = []
+
+    def fail_again_after_first_success(t: pyodk.Ticket) -> None:
+        reports.append(t)
+        if len(reports) == 2:  # the first, the one given; the second, the first good poll
+            assert not t.is_finished
+            env.server.inject("drop", count=5, path=tickets_path)
+
+    done = pyodk.wait_for_ticket(
+        env.client,
+        ticket,
+        poll_interval=0.1,
+        on_progress=fail_again_after_first_success,
+        clock=env.clock,
+        sleep=env.sleep,
+    )
+    assert done.succeeded
+    assert sum(r.fault is not None for r in env.server.requests) == 10
+
+
+def test_one_failure_too_many_is_raised(env: Env) -> None:
+    ticket = start_snapshot(env)
+    env.server.inject("status", count=3, path="/services/tickets", status=503)
+
+    with pytest.raises(pyodk.ServerError) as caught:
+        pyodk.wait_for_ticket(
+            env.client, ticket, max_poll_failures=2, clock=env.clock, sleep=env.sleep
+        )
+    assert caught.value.status == 503
+    assert env.ticket_polls() == 3
+
+
+def test_a_not_found_ticket_is_not_retried(env: Env) -> None:
+    with pytest.raises(pyodk.NotFoundError):
+        pyodk.wait_for_ticket(env.client, 999999, clock=env.clock, sleep=env.sleep)
+    assert env.ticket_polls() == 1
+
+
+def test_retry_after_on_429_is_honoured(env: Env) -> None:
+    ticket = start_snapshot(env)
+    env.server.inject("status", path="/services/tickets", status=429, retry_after=7)
+
+    pyodk.wait_for_ticket(env.client, ticket, clock=env.clock, sleep=env.sleep)
+
+    assert env.sleeps[:2] == [1.0, 7.0]
+
+
+def test_bad_arguments_are_refused_before_any_request(env: Env) -> None:
+    with pytest.raises(TypeError, match="Ticket or a ticket id"):
+        pyodk.wait_for_ticket(env.client, "880001")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="ApiClient"):
+        pyodk.wait_for_ticket(object(), 880001)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        pyodk.wait_for_ticket(env.client, 880001, timeout=-1)
+    assert env.server.requests == []
+
+
+# ------------------------------------------------------------------ the composite operations
+
+
+def test_create_and_wait_with_default_one_second_tickets_takes_one_poll() -> None:
+    clock = ManualClock()
+    with FakeOktawaveServer(clock=clock) as server:  # the fake's default: tickets take 1 s
+        configuration = pyodk.Configuration.from_env(server.environ())
+        with pyodk.ApiClient(configuration) as client:
+            api = pyodk.OCISnapshotsApi(client)
+            snapshot = pyodk.create_snapshot_and_wait(api, 56, "quick", sleep=clock.advance)
+    assert snapshot.name == "quick" and snapshot.is_current
+    assert [(r.method, r.path) for r in server.requests] == [
+        ("GET", "/services/instances/56/snapshots"),
+        ("POST", "/services/instances/56/snapshots"),
+        ("GET", "/services/tickets/880001"),
+        ("GET", "/services/instances/56/snapshots"),
+    ]
+
+
+def test_create_and_wait_finds_the_new_snapshot_among_namesakes(env: Env) -> None:
+    for instance in (56, 57):
+        env.server.add_snapshot(instance, "nightly", "by test_waiters")
+    previous = env.server.current_snapshot_id(56)
+    command = pyodk.CreateUpdateSnapshotCommand(name="nightly", description="by test_waiters")
+
+    snapshot = pyodk.create_snapshot_and_wait(
+        env.snapshots, 56, command, clock=env.clock, sleep=env.sleep
+    )
+
+    assert snapshot.id == env.server.current_snapshot_id(56) and snapshot.id != previous
+    assert snapshot.snapshot_parent is not None and snapshot.snapshot_parent.id == previous
+    assert (snapshot.name, snapshot.description) == ("nightly", "by test_waiters")
+
+
+def test_create_and_wait_prefers_the_child_of_the_previous_current(env: Env) -> None:
+    """Someone else makes a namesake during the wait; theirs ends later, on top of ours."""
+    previous = env.server.current_snapshot_id(56)
+    other = RawApi(env.server)
+    command = {"Name": "release", "Description": "Snapshot description"}
+
+    def someone_else_starts_one(ticket: pyodk.Ticket) -> None:
+        if ticket.progress == 0:
+            env.clock.advance(0.5)
+            assert other.call("POST", "/instances/56/snapshots", command).status == 200
+
+    try:
+        snapshot = pyodk.create_snapshot_and_wait(
+            env.snapshots,
+            56,
+            "release",
+            on_progress=someone_else_starts_one,
+            clock=env.clock,
+            sleep=env.sleep,
+        )
+        env.clock.advance(TICKET_SECONDS)
+        theirs = [
+            s
+            for s in env.snapshots.instances_get_snapshots(56).items
+            if s.name == "release" and s.id != snapshot.id
+        ]
+    finally:
+        other.close()
+
+    assert snapshot.snapshot_parent is not None and snapshot.snapshot_parent.id == previous
+    assert len(theirs) == 1 and theirs[0].snapshot_parent.id == snapshot.id
+
+
+def test_create_and_wait_raises_when_the_snapshot_vanishes(env: Env) -> None:
+    def rename_it_as_soon_as_it_exists(ticket: pyodk.Ticket) -> None:
+        if ticket.is_finished:
+            newest = env.server.current_snapshot_id(56)
+            renamed = pyodk.CreateUpdateSnapshotCommand(name="renamed meanwhile")
+            env.snapshots.snapshots_put(newest, renamed)
+
+    with pytest.raises(pyodk.TicketError, match="no new snapshot named 'mine'") as caught:
+        pyodk.create_snapshot_and_wait(
+            env.snapshots,
+            56,
+            "mine",
+            on_progress=rename_it_as_soon_as_it_exists,
+            clock=env.clock,
+            sleep=env.sleep,
+        )
+    assert caught.value.ticket is not None and caught.value.ticket.succeeded
+
+
+def test_create_and_wait_failure_is_ticket_failed(env: Env) -> None:
+    env.server.fail_next_operations(1, method="POST")
+    with pytest.raises(pyodk.TicketFailedError):
+        pyodk.create_snapshot_and_wait(env.snapshots, 56, clock=env.clock, sleep=env.sleep)
+
+
+def test_restore_and_wait_makes_the_snapshot_current(env: Env) -> None:
+    target = next(i for i in env.server.snapshot_ids(56) if i != env.server.current_snapshot_id(56))
+
+    ticket = pyodk.restore_snapshot_and_wait(
+        env.snapshots, target, clock=env.clock, sleep=env.sleep
+    )
+
+    assert ticket.succeeded and ticket.object_id == target
+    assert env.server.current_snapshot_id(56) == target
+
+
+def test_delete_and_wait_removes_it_and_failure_keeps_it(env: Env) -> None:
+    doomed, survivor = env.server.snapshot_ids(56)[-2:]
+
+    ticket = pyodk.delete_snapshot_and_wait(env.snapshots, doomed, clock=env.clock, sleep=env.sleep)
+    assert ticket.succeeded and doomed not in env.server.snapshot_ids(56)
+
+    env.server.fail_next_operations(1, method="DELETE")
+    with pytest.raises(pyodk.TicketFailedError) as caught:
+        pyodk.delete_snapshot_and_wait(env.snapshots, survivor, clock=env.clock, sleep=env.sleep)
+    assert caught.value.ticket is not None and caught.value.ticket.object_id == survivor
+    assert survivor in env.server.snapshot_ids(56)
