@@ -91,13 +91,13 @@ def test_the_interval_stops_growing_at_its_ceiling(env: Env) -> None:
 
 
 def test_progress_callback_only_when_progress_changes(env: Env) -> None:
-    seen: list[int | None] = []
+    seen: list[int] = []
     pyodk.wait_for_ticket(
         env.client,
         start_snapshot(env),
         poll_interval=0.05,
         max_poll_interval=0.05,
-        on_progress=lambda t: seen.append(t.progress),
+        on_progress=lambda t: seen.append(t.progress if t.progress is not None else -1),
         clock=env.clock,
         sleep=env.sleep,
     )
@@ -111,6 +111,7 @@ def test_a_ticket_id_is_polled_at_once(env: Env) -> None:
     ticket = start_snapshot(env)
     env.clock.advance(TICKET_SECONDS)
 
+    assert ticket.id is not None
     done = pyodk.wait_for_ticket(env.snapshots, ticket.id, clock=env.clock, sleep=env.sleep)
 
     assert done.succeeded
@@ -281,20 +282,22 @@ def test_create_and_wait_prefers_the_child_of_the_previous_current(env: Env) -> 
         env.clock.advance(TICKET_SECONDS)
         theirs = [
             s
-            for s in env.snapshots.instances_get_snapshots(56).items
+            for s in env.snapshots.instances_get_snapshots(56).items or []
             if s.name == "release" and s.id != snapshot.id
         ]
     finally:
         other.close()
 
     assert snapshot.snapshot_parent is not None and snapshot.snapshot_parent.id == previous
-    assert len(theirs) == 1 and theirs[0].snapshot_parent.id == snapshot.id
+    assert len(theirs) == 1 and theirs[0].snapshot_parent is not None
+    assert theirs[0].snapshot_parent.id == snapshot.id
 
 
 def test_create_and_wait_raises_when_the_snapshot_vanishes(env: Env) -> None:
     def rename_it_as_soon_as_it_exists(ticket: pyodk.Ticket) -> None:
         if ticket.is_finished:
             newest = env.server.current_snapshot_id(56)
+            assert newest is not None
             renamed = pyodk.CreateUpdateSnapshotCommand(name="renamed meanwhile")
             env.snapshots.snapshots_put(newest, renamed)
 
