@@ -50,7 +50,8 @@ class ApiException(PyodkError):
     """An API call failed: an error status, an undecodable answer, or no answer at all.
 
     Carries ``status`` (0 when no HTTP answer arrived), ``reason``, ``headers`` and ``body`` (text).
-    The constructor keeps swagger-codegen's ``ApiException(status=None, reason=None, http_resp=None)``.
+    The constructor keeps swagger-codegen's
+    ``ApiException(status=None, reason=None, http_resp=None)``.
     """
 
     def __init__(
@@ -142,7 +143,10 @@ class ResponseDecodeError(ApiException):
 
 
 class ResponseTooLargeError(ApiException):
-    """The body exceeded ``Configuration.max_response_size``; use ``_preload_content=False`` to stream."""
+    """The body exceeded ``Configuration.max_response_size``.
+
+    Use ``_preload_content=False`` to stream a large body instead (see docs/reliability.md).
+    """
 
 
 class TransportError(ApiException):
@@ -153,7 +157,10 @@ class TransportError(ApiException):
 
 
 class ConnectionFailedError(TransportError):
-    """The connection could not be made (refused, unresolvable, connect timeout): nothing was sent."""
+    """The connection could not be made (refused, unresolvable, connect timeout).
+
+    Nothing was sent, so even a POST is retried after it.
+    """
 
 
 class ConnectionDroppedError(TransportError):
@@ -175,7 +182,7 @@ class ProxyError(TransportError):
 class TokenError(PyodkError):
     """The OAuth2 token endpoint refused the credentials or could not be reached.
 
-    ``error`` is the OAuth2 error code (``invalid_grant``, ``invalid_client``, ...) when there is one.
+    ``error`` is the OAuth2 error code (``invalid_grant``, ``invalid_client``, ...), if any.
     The message never contains a secret.
     """
 
@@ -186,7 +193,7 @@ class TokenError(PyodkError):
 
 
 class TicketError(PyodkError):
-    """A long-running operation (a Ticket) did not end in success; ``.ticket`` is the last one seen."""
+    """A long-running operation (a Ticket) did not succeed; ``.ticket`` is the last one seen."""
 
     def __init__(self, message: str, ticket: Ticket | None) -> None:
         super().__init__(message)

@@ -81,9 +81,7 @@ class RESTClientObject:
         self, configuration: Configuration, pools_size: int = 4, maxsize: int | None = None
     ) -> None:
         self.configuration = configuration
-        self.default_timeout = _timeout(
-            (configuration.connect_timeout, configuration.read_timeout)
-        )
+        self.default_timeout = _timeout((configuration.connect_timeout, configuration.read_timeout))
         retries = configuration.retries
         if isinstance(retries, urllib3.Retry):
             # The caller chose urllib3's own retry behaviour: hand it over and stay out of its way,
@@ -156,9 +154,7 @@ class RESTClientObject:
         if query_params:
             url += "?" + urlencode(query_params)
         payload = _encode_body(method, headers, body, post_params)
-        timeout = (
-            self.default_timeout if _request_timeout is None else _timeout(_request_timeout)
-        )
+        timeout = self.default_timeout if _request_timeout is None else _timeout(_request_timeout)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s %s headers=%s", method, url, redact_headers(headers))
 
@@ -348,7 +344,7 @@ class _UnverifiedHTTPSConnection(urllib3.connection.HTTPSConnection):
     asked for no verification and pyodk's own warning, given once, has told them what it costs.
     """
 
-    @property  # type: ignore[override]
+    @property
     def is_verified(self) -> bool:
         return True
 

@@ -80,8 +80,9 @@ class RetryPolicy:
         raise TypeError(f"retries must be an int or a RetryPolicy, got {type(value).__name__}")
 
     def backoff(self, attempt: int) -> float:
-        """Seconds to wait before retry number ``attempt + 1``: full jitter under a capped ceiling."""
-        ceiling = min(self.backoff_max, self.backoff_factor * (2**attempt))
+        """Seconds to wait before retry ``attempt + 1``: full jitter under a capped ceiling."""
+        # A float power (bounded, so that it cannot overflow) keeps the arithmetic float.
+        ceiling = min(self.backoff_max, self.backoff_factor * 2.0 ** min(attempt, 64))
         return self.random() * ceiling
 
     def delay_after_status(
