@@ -1,0 +1,249 @@
+"""paginate() against the fake server: totals, limits, laziness, refusals, a changing collection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+import pyodk
+from pyodk.testing import FakeOktawaveServer
+
+
+@dataclass
+class Env:
+    server: FakeOktawaveServer
+    snapshots: pyodk.OCISnapshotsApi
+    tickets: pyodk.TicketsApi
+    instance: int
+
+    def seed(self, count: int, name: str = "snap-{:02d}") -> list[int]:
+        return [self.server.add_snapshot(self.instance, name.format(i)) for i in range(count)]
+
+    def page_requests(self, path: str = "/services/snapshots") -> list[dict[str, list[str]]]:
+        return [r.query for r in self.server.requests if r.path == path]
+
+
+@pytest.fixture
+def env() -> Iterator[Env]:
+    with FakeOktawaveServer(seed_defaults=False, ticket_duration=0) as server:
+        instance = server.add_instance("paged")
+        configuration = pyodk.Configuration.from_env(server.environ())
+        configuration.retries = pyodk.RetryPolicy(0)
+        with pyodk.ApiClient(configuration) as client:
+            yield Env(server, pyodk.OCISnapshotsApi(client), pyodk.TicketsApi(client), instance)
+
+
+def ids(items: Any) -> list[int]:
+    return [item.id for item in items]
+
+
+# ------------------------------------------------------------------ totals
+
+
+@pytest.mark.parametrize(
+    ("total", "pages"),
+    [(0, []), (1, [1]), (6, [3, 3]), (7, [3, 3, 1])],
+    ids=["empty", "one", "exact-multiple", "ragged"],
+)
+def test_every_item_once_and_no_request_past_the_total(
+    env: Env, total: int, pages: list[int]
+) -> None:
+    seeded = env.seed(total)
+
+    by_page = list(pyodk.paginate(env.snapshots.snapshots_get, page_size=3).by_page())
+
+    assert [len(page) for page in by_page] == pages
+    assert [item.id for page in by_page for item in page] == seeded
+    requests = env.page_requests()
+    # Zero items still costs the one request that says so; otherwise one request per page.
+    assert len(requests) == max(1, len(pages))
+    assert [q["pageNumber"] for q in requests] == [[str(n + 1)] for n in range(len(requests))]
+    assert all(q["pageSize"] == ["3"] for q in requests)
+
+
+def test_iterating_yields_items_and_starts_afresh_each_time(env: Env) -> None:
+    seeded = env.seed(5)
+    paged = pyodk.paginate(env.snapshots.snapshots_get, page_size=2)
+
+    assert ids(paged) == seeded
+    assert ids(paged) == seeded
+    assert len(env.page_requests()) == 6
+
+
+def test_nothing_is_fetched_before_it_is_needed(env: Env) -> None:
+    env.seed(7)
+    paged = pyodk.paginate(env.snapshots.snapshots_get, page_size=3)
+    assert env.page_requests() == []
+
+    items = iter(paged)
+    next(items)
+    next(items)
+    next(items)
+    assert len(env.page_requests()) == 1
+    next(items)
+    assert len(env.page_requests()) == 2
+
+
+# ------------------------------------------------------------------ limits and arguments
+
+
+def test_max_items_stops_early_and_asks_no_more_than_needed(env: Env) -> None:
+    seeded = env.seed(7)
+
+    assert ids(pyodk.paginate(env.snapshots.snapshots_get, page_size=3, max_items=5)) == seeded[:5]
+    assert len(env.page_requests()) == 2
+
+    env.server.clear_requests()
+    assert ids(pyodk.paginate(env.snapshots.snapshots_get, max_items=2)) == seeded[:2]
+    assert [q["pageSize"] for q in env.page_requests()] == [["2"]]
+
+    env.server.clear_requests()
+    assert list(pyodk.paginate(env.snapshots.snapshots_get, max_items=0)) == []
+    assert env.page_requests() == []
+
+
+def test_operation_arguments_pass_through(env: Env) -> None:
+    names = ["delta", "Alpha", "charlie", "bravo", "echo"]
+    for name in names:
+        env.server.add_snapshot(env.instance, name)
+    other = env.server.add_instance("elsewhere")
+    env.server.add_snapshot(other, "alpha-elsewhere")
+
+    walked = pyodk.paginate(
+        env.snapshots.snapshots_get, page_size=2, instance_id=env.instance, order_by="Name"
+    )
+
+    assert [s.name for s in walked] == sorted(names, key=str.casefold)
+    assert all(q["orderBy"] == ["Name"] for q in env.page_requests())
+    assert all(q["instanceId"] == [str(env.instance)] for q in env.page_requests())
+
+
+def test_tickets_get_walks_every_ticket(env: Env) -> None:
+    command = pyodk.CreateUpdateSnapshotCommand()
+    started = [env.snapshots.instances_post_snapshot(env.instance, command).id for _ in range(5)]
+
+    walked = pyodk.paginate(env.tickets.tickets_get, page_size=2)
+
+    assert ids(walked) == started
+    assert len(env.page_requests("/services/tickets")) == 3
+
+
+def test_an_operation_without_page_parameters_is_called_once(env: Env) -> None:
+    seeded = env.seed(4)
+
+    walked = ids(pyodk.paginate(env.snapshots.instances_get_snapshots, env.instance, max_items=3))
+
+    assert walked == seeded[:3]
+    requests = [r for r in env.server.requests if r.path.endswith("/snapshots")]
+    assert len(requests) == 1 and requests[0].query == {}
+
+
+@pytest.mark.parametrize(
+    "operation_name",
+    ["snapshots_get_0", "snapshots_get_with_http_info", "instances_post_snapshot"],
+)
+def test_operations_that_return_no_collection_are_refused(env: Env, operation_name: str) -> None:
+    operation = getattr(env.snapshots, operation_name)
+    with pytest.raises(TypeError, match=f"returns a collection.*{operation_name}"):
+        pyodk.paginate(operation, 5001)
+    assert env.server.requests == []
+
+
+def test_things_that_are_no_operations_are_refused(env: Env) -> None:
+    with pytest.raises(TypeError, match="is not an API operation"):
+        pyodk.paginate(lambda: None)
+    with pytest.raises(TypeError, match="needs an API method"):
+        pyodk.paginate(42)  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("option", ["async_req", "_preload_content", "page_number"])
+def test_options_that_would_change_each_call_are_refused(env: Env, option: str) -> None:
+    with pytest.raises(TypeError, match=option):
+        pyodk.paginate(env.snapshots.snapshots_get, **{option: True})
+
+
+@pytest.mark.parametrize("bad", [{"page_size": 0}, {"max_items": -1}, {"page_size": True}])
+def test_bad_limits_are_refused(env: Env, bad: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        pyodk.paginate(env.snapshots.snapshots_get, **bad)
+
+
+# ------------------------------------------------------------------ the collection changes
+
+
+def test_items_added_at_the_end_during_the_walk_are_included(env: Env) -> None:
+    seeded = env.seed(7)
+    pages = pyodk.paginate(env.snapshots.snapshots_get, page_size=3).by_page()
+
+    first = next(pages)
+    added = env.seed(2, "late-{:02d}")
+    rest = [item for page in pages for item in page]
+
+    assert ids(first) + ids(rest) == seeded + added
+    assert len(env.page_requests()) == 3
+
+
+def test_an_item_inserted_on_a_walked_page_is_missed_but_nothing_repeats(env: Env) -> None:
+    seeded = env.seed(7)
+    pages = pyodk.paginate(env.snapshots.snapshots_get, page_size=3, order_by="Name").by_page()
+
+    first = next(pages)
+    # Sorts first by name: every item after it moves one place on, onto the next page.
+    inserted = env.server.add_snapshot(env.instance, "aaa-inserted")
+    rest = [item for page in pages for item in page]
+
+    walked = ids(first) + ids(rest)
+    assert walked == seeded
+    assert inserted not in walked
+
+
+def test_an_item_removed_from_a_walked_page_makes_one_later_item_missed(env: Env) -> None:
+    seeded = env.seed(7)
+    pages = pyodk.paginate(env.snapshots.snapshots_get, page_size=3).by_page()
+
+    first = next(pages)
+    env.snapshots.snapshots_delete(seeded[0])  # tickets end at once on this server
+    rest = [item for page in pages for item in page]
+
+    # seeded[3] moved back onto page 1, which was already walked.
+    assert ids(first) == seeded[:3]
+    assert ids(rest) == seeded[4:]
+
+
+# ------------------------------------------------------------------ servers that page differently
+
+
+def _page(env: Env, snapshot_ids: list[int], total: int | None) -> dict[str, Any]:
+    items = [env.server.get_snapshot_json(i) for i in snapshot_ids]
+    return {"Items": items} if total is None else {"Items": items, "Meta": {"Total": total}}
+
+
+def test_a_server_that_caps_the_page_size_is_followed(env: Env) -> None:
+    seeded = env.seed(7)
+    # Asked for 3 a page, the "server" answers 2 of 7: the walk carries on 2 at a time.
+    env.server.inject("status", status=200, body=_page(env, seeded[:2], 7))
+
+    walked = ids(pyodk.paginate(env.snapshots.snapshots_get, page_size=3))
+
+    assert walked == seeded
+    assert [q["pageSize"] for q in env.page_requests()] == [["3"], ["2"], ["2"], ["2"]]
+
+
+def test_without_meta_total_a_short_page_ends_the_walk(env: Env) -> None:
+    seeded = env.seed(5)
+    env.server.inject("status", status=200, body=_page(env, seeded[:3], None))
+    env.server.inject("status", status=200, body=_page(env, seeded[3:], None))
+
+    assert ids(pyodk.paginate(env.snapshots.snapshots_get, page_size=3)) == seeded
+    assert len(env.page_requests()) == 2
+
+
+def test_a_server_ignoring_page_numbers_without_a_total_does_not_loop_forever(env: Env) -> None:
+    seeded = env.seed(3)
+    env.server.inject("status", count=5, status=200, body=_page(env, seeded, None))
+
+    assert ids(pyodk.paginate(env.snapshots.snapshots_get, page_size=3)) == seeded
+    assert len(env.page_requests()) == 2
