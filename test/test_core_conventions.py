@@ -250,3 +250,17 @@ def test_without_client_side_validation_order_by_goes_to_the_server(stub, snapsh
     page = snapshots_api.snapshots_get(order_by="order_by_example")
     check_snapshot(page.items[0])
     assert stub.last.query == {"orderBy": ["order_by_example"]}
+
+
+@pytest.mark.parametrize("name", ["page_size", "page_number"])
+@pytest.mark.parametrize("operation", ["snapshots_get", "tickets_get"])
+def test_paging_below_one_is_refused_unless_validation_is_off(name, operation, stub, request):
+    api = request.getfixturevalue("tickets_api" if operation == "tickets_get" else "snapshots_api")
+    with pytest.raises(ValueError, match=name):
+        getattr(api, operation)(**{name: 0})
+    assert stub.received == []
+    api.api_client.configuration.client_side_validation = False
+    stub.answer({"Items": [], "Meta": {"Total": 0}})
+    getattr(api, operation)(**{name: 0})
+    wire = {"page_size": "pageSize", "page_number": "pageNumber"}[name]
+    assert stub.last.query == {wire: ["0"]}

@@ -219,3 +219,17 @@ def test_decoders_are_built_once_per_class():
     assert pyodk.models.base.decoder_for("list[Snapshot]") is first
     assert pyodk.models.base.decoder_for("Snapshot") is pyodk.Snapshot._from_json
     assert pyodk.Snapshot.__init__.__code__.co_filename.startswith("<pyodk generated")
+
+
+def test_constructor_takes_positional_arguments_in_contract_order():
+    assert pyodk.Link("h", "r") == pyodk.Link(href="h", rel="r")
+    command = pyodk.CreateUpdateSnapshotCommand("n", "d")
+    assert (command.name, command.description) == ("n", "d")
+    assert pyodk.Resource([pyodk.Link("h")], 4).links[0].href == "h"
+
+
+def test_models_pickle():
+    import pickle
+
+    ticket = _ticket()
+    assert pickle.loads(pickle.dumps(ticket)) == ticket
