@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from stub_server import StubServer
 
 import pyodk
-from stub_server import StubServer
 
 TOKEN = "test-token-0123456789"
 

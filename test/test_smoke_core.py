@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pyodk
 from conftest import TOKEN
+
+import pyodk
 
 
 def test_get_snapshot_sends_and_decodes(stub, snapshots_api):
