@@ -187,6 +187,9 @@ def _json_answer(status: int, payload: Any, headers: dict[str, str] | None = Non
 class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's backlog of 5 drops the SYNs of a burst of new connections (16 threads at
+    # once), which the client only resends after a second.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], fake: FakeOktawaveServer) -> None:
         self.fake = fake
