@@ -366,7 +366,11 @@ class ApiClient:
         if content_type and content_type not in _JSON_CONTENT_TYPES:
             raise _decode_error(response, f"expected a JSON answer, got {content_type!r}")
         try:
-            data = json.loads(response.data)
+            body = response.data
+            if isinstance(body, str):
+                # .NET may start UTF-8 with a byte order mark; RFC 8259 lets parsers skip it.
+                body = body.removeprefix("\ufeff")
+            data = json.loads(body)
         except ValueError as exc:
             raise _decode_error(response, f"the body is not valid JSON ({exc})") from exc
         except RecursionError as exc:

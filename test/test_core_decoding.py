@@ -407,3 +407,9 @@ def test_successful_page_decodes_alongside_error_paths(stub, snapshots_api):
     stub.answer(SNAPSHOT_PAGE_JSON)
     page = snapshots_api.snapshots_get()
     check_snapshot(page.items[0])
+
+
+def test_utf8_byte_order_mark_is_skipped(stub, snapshots_api):
+    # .NET's UTF-8 writers can prefix a BOM; json.loads on text refuses it unless it is skipped.
+    stub.answer(raw=b"\xef\xbb\xbf" + json.dumps(SNAPSHOT_JSON).encode())
+    check_snapshot(snapshots_api.snapshots_get_0(5001))
