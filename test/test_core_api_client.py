@@ -294,3 +294,50 @@ def test_many_threads_share_one_client(busy_fake):
         assert [r.get(10).id for r in async_results] == sorted(expected)
     assert errors == []
     assert counts == [15] * 8
+
+
+# -- form bodies, for generated modules whose operations consume them -----------------------------
+
+
+def test_form_urlencoded_post_params(stub, api_client):
+    stub.answer({})
+    api_client.call_api(
+        "/form",
+        "POST",
+        header_params={"Content-Type": "application/x-www-form-urlencoded"},
+        post_params=[("Name", "a b"), ("Description", "żółw")],
+        auth_settings=["oauth2"],
+    )
+    assert stub.last.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert stub.last.body == b"Name=a+b&Description=%C5%BC%C3%B3%C5%82w"
+    assert stub.last.headers["authorization"] == f"Bearer {TOKEN}"
+
+
+def test_multipart_post_params_and_files(stub, api_client, tmp_path):
+    upload = tmp_path / "notes.txt"
+    upload.write_bytes(b"hello\n")
+    stub.answer({})
+    api_client.call_api(
+        "/upload",
+        "POST",
+        header_params={"Content-Type": "multipart/form-data"},
+        post_params=[("kind", "notes")],
+        files={"file": str(upload)},
+    )
+    content_type = stub.last.headers["content-type"]
+    assert content_type.startswith("multipart/form-data; boundary=")
+    body = stub.last.body
+    assert b'name="kind"\r\n\r\nnotes\r\n' in body
+    assert b'name="file"; filename="notes.txt"' in body and b"hello\n" in body
+
+
+def test_api_exception_keeps_the_generated_constructor():
+    error = pyodk.ApiException(status=418, reason="I'm a teapot")
+    assert (error.status, error.reason, error.body, error.headers) == (
+        418,
+        "I'm a teapot",
+        None,
+        None,
+    )
+    assert "(418)" in str(error) and "teapot" in str(error)
+    assert isinstance(error, Exception)
