@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import TOKEN
 from core_cases import ALL_CASES, Case, api_for
@@ -63,3 +65,35 @@ def test_operation_without_optional_arguments_sends_an_empty_query(case: Case, s
     getattr(api, case.name)(*case.args)
     assert stub.last.query == {}
     assert stub.last.path == case.path
+
+
+RETURN_TYPES = {
+    "instances_get_snapshots": "ApiCollectionSnapshot",
+    "instances_post_snapshot": "Ticket",
+    "snapshots_delete": "Ticket",
+    "snapshots_get": "ApiCollectionSnapshot",
+    "snapshots_get_0": "Snapshot",
+    "snapshots_put": "Snapshot",
+    "snapshots_restore": "Ticket",
+    "tickets_get": "ApiCollectionTicket",
+    "tickets_get_0": "Ticket",
+}
+
+
+@pytest.mark.parametrize("case", ALL_CASES)
+def test_docstrings_follow_the_generated_style(case: Case, request):
+    api = api_for(case, request)
+    doc = getattr(api, case.name).__doc__
+    info_doc = getattr(api, case.name + "_with_http_info").__doc__
+    assert doc.strip().splitlines()[0]  # a summary line first
+    assert f":return: {RETURN_TYPES[case.name]}" in doc
+    assert f":return: ({RETURN_TYPES[case.name]}, status, headers)" in info_doc
+    if "id" in case.required:
+        assert re.search(r":param int id: [^\n]+ \(required\)", doc)
+        assert ":param int id:" in info_doc
+    if "command" in case.required:
+        assert ":param CreateUpdateSnapshotCommand command:" in doc
+    for keyword in case.kwargs:
+        kind = "int" if keyword.endswith(("_id", "_size", "_number")) else "str"
+        assert f":param {kind} {keyword}:" in doc
+        assert f":param {kind} {keyword}:" in info_doc
