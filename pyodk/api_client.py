@@ -232,7 +232,9 @@ class ApiClient:
             data = response
         if _return_http_data_only:
             return data
-        return data, response.status, response.getheaders()
+        # Not preloading hands back urllib3's own response, whose getheaders() warns on 1.26.
+        headers = response.getheaders() if _preload_content else response.headers
+        return data, response.status, headers
 
     def request(
         self,

@@ -86,13 +86,15 @@ def test_preload_content_false_returns_the_raw_undecoded_response(case: Case, st
     assert response.headers["Content-Type"].startswith("application/json")
 
 
+@pytest.mark.filterwarnings("error::DeprecationWarning")  # urllib3 1.26 warns on getheaders()
 def test_preload_content_false_with_http_info_puts_the_raw_response_first(stub, snapshots_api):
     stub.answer(raw=b'{"Id": 1}')
-    response, status, _headers = snapshots_api.snapshots_get_0_with_http_info(
+    response, status, headers = snapshots_api.snapshots_get_0_with_http_info(
         1, _preload_content=False
     )
     assert status == 200
     assert response.data == b'{"Id": 1}'
+    assert headers["Content-Type"].startswith("application/json")
 
 
 def test_preload_content_false_still_raises_on_an_error_status(stub, snapshots_api):
