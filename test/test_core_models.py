@@ -6,12 +6,14 @@ import copy
 import json
 import pprint
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from core_cases import SNAPSHOT_JSON, TICKET_JSON
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import pyodk
 import pyodk.models
@@ -233,3 +235,47 @@ def test_models_pickle():
 
     ticket = _ticket()
     assert pickle.loads(pickle.dumps(ticket)) == ticket
+
+
+# -- property-based round trip -------------------------------------------------------------------
+
+_ZONES = st.sampled_from([None, timezone.utc, timezone(timedelta(hours=1)),
+                          timezone(-timedelta(hours=5, minutes=30))])  # fmt: skip
+
+
+def _wire_strategy(type_name: str, depth: int = 0) -> st.SearchStrategy[Any]:
+    """JSON values for a swagger type string, None included (every property may be absent)."""
+    if type_name.startswith("list["):
+        item = _wire_strategy(type_name[5:-1], depth + 1)
+        return st.none() | st.lists(item, max_size=3)
+    simple = {
+        "int": st.integers(-(2**31), 2**31 - 1),
+        "str": st.text(max_size=20),
+        "bool": st.booleans(),
+        "datetime": st.datetimes(timezones=_ZONES).map(lambda d: d.isoformat()),
+    }
+    if type_name in simple:
+        return st.none() | simple[type_name]
+    model = getattr(pyodk.models, type_name)
+    if depth > 3:
+        return st.none()
+    fields = {
+        model.attribute_map[attr]: _wire_strategy(kind, depth + 1)
+        for attr, kind in model.swagger_types.items()
+    }
+    return st.none() | st.fixed_dictionaries({}, optional=fields)
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_from_json_of_to_json_is_the_same_model(name: str):
+    model = getattr(pyodk.models, name)
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(_wire_strategy(name).filter(lambda wire: wire is not None))
+    def round_trip(wire: dict[str, Any]) -> None:
+        decoded = model.from_json(wire)
+        again = model.from_json(json.loads(json.dumps(decoded.to_json())))
+        assert again == decoded
+        assert again.to_dict() == decoded.to_dict()
+
+    round_trip()
