@@ -9,7 +9,8 @@ A model declares each field once, as an annotated class attribute::
 From that single declaration ``ModelMeta`` derives everything a swagger-codegen model has
 (``swagger_types``, ``attribute_map``, a keyword ``__init__`` that also takes ``_configuration``,
 validating properties, ``to_dict``, ``to_str``, ``__repr__``, ``__eq__``, ``__ne__``) plus two
-functions the ApiClient uses: ``_from_json`` (wire dict -> model) and ``_to_json`` (model -> wire dict).
+functions the ApiClient uses: ``_from_json`` (wire dict -> model) and ``_to_json`` (model -> wire
+dict).
 
 ``__init__`` and ``_from_json`` are generated as Python source and compiled once per class (as attrs
 and dataclasses do), so that decoding a page of snapshots costs little more than ``json.loads``:
@@ -54,7 +55,8 @@ _PRIMITIVE_NAMES: dict[Any, str] = {
 class Field:
     """One declared model field: its JSON key, description, default and constraints.
 
-    Only ``field()`` creates these; ``ModelMeta`` fills in ``name`` and ``type`` from the annotation.
+    Only ``field()`` creates these; ``ModelMeta`` fills in ``name`` and ``type`` from the
+    annotation.
     """
 
     __slots__ = (
@@ -96,7 +98,7 @@ class Field:
         return "_" + self.name
 
     def validate(self, value: Any) -> None:
-        """Refuse a user-set value with a ValueError (or TypeError) naming the field and the rule."""
+        """Refuse a user-set value: a ValueError (or TypeError) naming the field and the rule."""
         name = self.name
         if value is None:
             if self.required:
@@ -156,9 +158,7 @@ def field(
     forbidden_chars: str | None = None,
 ) -> Any:
     """Declare a model field. Typed ``Any`` so that the annotation gives the property's type."""
-    return Field(
-        json_key, description, required, default, min_length, max_length, forbidden_chars
-    )
+    return Field(json_key, description, required, default, min_length, max_length, forbidden_chars)
 
 
 def _validation_enabled(configuration: Configuration | None) -> bool:
@@ -204,7 +204,10 @@ class Model(metaclass=ModelMeta):
 
     @classmethod
     def from_json(cls: type[M], data: Any) -> M:
-        """A model from its wire form (a dict with PascalCase keys); ModelDecodeError if it does not fit."""
+        """A model from its wire form (a dict with PascalCase keys).
+
+        :raises ModelDecodeError: the data does not fit the model.
+        """
         result: M | None = cls._from_json(data)
         if result is None:
             raise ModelDecodeError(cls.__name__, "an object", None)
@@ -327,17 +330,41 @@ def _compile_init(cls: Any, fields: tuple[Field, ...], slots: list[str]) -> Any:
     return init
 
 
+#: Nested models are written into their parent's ``_from_json`` this many levels deep (a call
+#: saved per nested object); deeper ones call their own class's compiled function.
+_INLINE_DEPTH = 2
+
+
 def _compile_from_json(cls: Any, fields: tuple[Field, ...]) -> Any:
-    """Generate ``_from_json(data)``: one straight-line function per class, no per-field dispatch."""
+    """Generate ``_from_json(data)``: straight-line code per class, no per-field dispatch.
+
+    For a Snapshot it reads, in outline::
+
+        def _from_json(data):
+            if type(data) is not _dict: ...  # None passes through, anything else is refused
+            self = _new(_cls)
+            self._configuration = None
+            v0 = data.get('Id')
+            if type(v0) is not _int and v0 is not None:
+                v0 = _coerce(v0, 'int', 'Snapshot.Id')
+            self._id = v0
+            v0 = data.get('Instance')
+            if v0 is not None:  # BaseResource, inlined
+                ...
+            return self
+
+    ``type(x) is T`` is cheaper than ``x.__class__`` (CPython specialises the call), and the
+    common case (a value of the declared type) is tested first.
+    """
     namespace: dict[str, Any] = {
         "_new": object.__new__,
-        "_cls": cls,
         "_dict": dict,
         "_list": list,
         "_str": str,
         "_int": int,
         "_bool": bool,
         "_fromiso": _dt.datetime.fromisoformat,
+        "_iso_errors": (TypeError, ValueError),
         "_parse_datetime": parse_datetime,
         "_coerce": _coerce,
         "_bad": ModelDecodeError,
@@ -345,59 +372,92 @@ def _compile_from_json(cls: Any, fields: tuple[Field, ...]) -> Any:
     name = cls.__name__
     lines = [
         "def _from_json(data):",
-        "    if data.__class__ is not _dict:",
+        "    if type(data) is not _dict:",
         "        if data is None:",
         "            return None",
         f"        raise _bad({name!r}, 'an object', data)",
-        "    get = data.get",
-        "    self = _new(_cls)",
-        "    self._configuration = None",
     ]
-    for f in fields:
-        path = f"{name}.{f.json_key}"
-        lines.append(f"    v = get({f.json_key!r})")
-        lines += _decode_lines(f, path, namespace)
-        lines.append(f"    self.{f.slot} = v")
+    body = _object_lines(cls, fields, "data", "self", name, namespace, 0)
+    lines += ["    " + line for line in body]
     lines.append("    return self")
     return _compile("\n".join(lines) + "\n", namespace, cls, "_from_json")
 
 
-def _decode_lines(f: Field, path: str, namespace: dict[str, Any]) -> list[str]:
-    """Source lines that turn the wire value ``v`` into the field's Python value, in place."""
+def _object_lines(
+    cls: Any,
+    fields: tuple[Field, ...],
+    source: str,
+    target: str,
+    path: str,
+    namespace: dict[str, Any],
+    depth: int,
+) -> list[str]:
+    """Lines that build ``target``, a ``cls``, from ``source`` (known to be a dict); unindented."""
+    class_name = _bind(namespace, f"_{cls.__name__}", cls)
+    value = f"v{depth}"
+    lines = [f"{target} = _new({class_name})", f"{target}._configuration = None"]
+    for f in fields:
+        lines.append(f"{value} = {source}.get({f.json_key!r})")
+        lines += _decode_lines(f, value, f"{path}.{f.json_key}", namespace, depth)
+        lines.append(f"{target}.{f.slot} = {value}")
+    return lines
+
+
+def _decode_lines(
+    f: Field, value: str, path: str, namespace: dict[str, Any], depth: int
+) -> list[str]:
+    """Lines that turn the wire value in ``value`` into the field's value."""
     type_name = f.type
     if type_name in ("str", "int", "bool"):
         return [
-            f"    if v is not None and v.__class__ is not _{type_name}:",
-            f"        v = _coerce(v, {type_name!r}, {path!r})",
+            f"if type({value}) is not _{type_name} and {value} is not None:",
+            f"    {value} = _coerce({value}, {type_name!r}, {path!r})",
         ]
     if type_name == "datetime":
+        # fromisoformat raises TypeError for a non-string and ValueError for text it does not
+        # take; parse_datetime then tries harder (Python 3.10) or raises ModelDecodeError.
         return [
-            "    if v is not None:",
-            "        if v.__class__ is _str:",
-            "            try:",
-            "                v = _fromiso(v)",
-            "            except ValueError:",
-            f"                v = _parse_datetime(v, {path!r})",
-            "        else:",
-            f"            raise _bad({path!r}, 'an ISO 8601 datetime string', v)",
+            f"if {value} is not None:",
+            "    try:",
+            f"        {value} = _fromiso({value})",
+            "    except _iso_errors:",
+            f"        {value} = _parse_datetime({value}, {path!r})",
         ]
-    # Nested models are decoded by their own compiled function, taken from the annotation's class
-    # (pyodk.models is still being imported while these classes are built).
-    decoder = f"_decode_{f.name}"
-    if isinstance(f.python_type, ModelMeta):
-        namespace[decoder] = f.python_type._from_json
-        return [f"    v = {decoder}(v)"]  # model decoders pass None through themselves
-    (item_type,) = typing.get_args(f.python_type) or (None,)
-    if typing.get_origin(f.python_type) is list and isinstance(item_type, ModelMeta):
-        namespace[decoder] = item_type._from_json
+    # Nested models come from the annotation's class (pyodk.models is still being imported while
+    # these classes are built), inlined or through their own compiled function.
+    model = f.python_type
+    if isinstance(model, ModelMeta):
+        if depth + 1 >= _INLINE_DEPTH:
+            decoder = _bind(namespace, f"_decode_{model.__name__}", model._from_json)
+            return [f"{value} = {decoder}({value})"]  # model decoders pass None through
+        nested = f"o{depth + 1}"
+        body = _object_lines(model, model._fields, value, nested, path, namespace, depth + 1)
         return [
-            "    if v is not None:",
-            "        if v.__class__ is not _list:",
-            f"            raise _bad({path!r}, 'a list', v)",
-            f"        v = [{decoder}(i) for i in v]",
+            f"if {value} is not None:",
+            f"    if type({value}) is not _dict:",
+            f"        raise _bad({path!r}, 'an object', {value})",
+            *("    " + line for line in body),
+            f"    {value} = {nested}",
         ]
-    namespace[decoder] = decoder_for(type_name)
-    return ["    if v is not None:", f"        v = {decoder}(v)"]
+    (item_type,) = typing.get_args(model) or (None,)
+    if typing.get_origin(model) is list and isinstance(item_type, ModelMeta):
+        decoder = _bind(namespace, f"_decode_{item_type.__name__}", item_type._from_json)
+        return [
+            f"if {value} is not None:",
+            f"    if type({value}) is not _list:",
+            f"        raise _bad({path!r}, 'a list', {value})",
+            f"    {value} = [{decoder}(i) for i in {value}]",
+        ]
+    decoder = _bind(namespace, f"_decode_{f.name}", decoder_for(type_name))
+    return [f"if {value} is not None:", f"    {value} = {decoder}({value})"]
+
+
+def _bind(namespace: dict[str, Any], name: str, value: Any) -> str:
+    """Put ``value`` in a generated function's namespace under ``name`` (made unique); the name."""
+    unique = name
+    while namespace.setdefault(unique, value) is not value:
+        unique = f"{name}_{len(namespace)}"
+    return unique
 
 
 # -- datetimes and primitive coercion -----------------------------------------------------------
