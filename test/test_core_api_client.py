@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from conftest import TOKEN
@@ -341,3 +345,36 @@ def test_api_exception_keeps_the_generated_constructor():
     )
     assert "(418)" in str(error) and "teapot" in str(error)
     assert isinstance(error, Exception)
+
+
+_EXIT_SCRIPT = """
+import socket, time
+import pyodk
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen(5)  # accepts connections, never answers
+config = pyodk.Configuration()
+config.host = "http://127.0.0.1:%d/services" % listener.getsockname()[1]
+config.access_token = "t"
+api = pyodk.OCISnapshotsApi(pyodk.ApiClient(config))  # never closed
+pending = api.snapshots_get_0(1, async_req=True)
+time.sleep(0.1)
+print("leaving with a request in flight")
+"""
+
+
+def test_interpreter_exits_promptly_with_an_unclosed_client_and_a_call_in_flight():
+    root = str(Path(__file__).resolve().parent.parent)
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", _EXIT_SCRIPT],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    assert "leaving with a request in flight" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert elapsed < 10  # the read timeout is 60 s: nothing waited for it
