@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from pyodk.api.operation import FIELDS, PATH_ID, SNAPSHOT_ORDER_BY, Operation, Param, paging_params
+from pyodk.api.operation import (
+    FIELDS,
+    PATH_ID,
+    SNAPSHOT_ORDER_BY,
+    AnyCallOptions,
+    CallOptions,
+    HttpInfoOptions,
+    Operation,
+    Param,
+    paging_params,
+)
 from pyodk.api_client import ApiClient
 from pyodk.models import ApiCollectionSnapshot, CreateUpdateSnapshotCommand, Snapshot, Ticket
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
+
+    # typing.Unpack is 3.11+; type checkers know typing_extensions without it being installed,
+    # and nothing imports it at run time.
+    from typing_extensions import Unpack
+
+    from pyodk.api.operation import HttpInfo
 
 _COMMAND = Param("command", "command", "body", "CreateUpdateSnapshotCommand", required=True)
 
@@ -54,7 +73,37 @@ class OCISnapshotsApi:
     def __init__(self, api_client: ApiClient | None = None) -> None:
         self.api_client = api_client if api_client is not None else ApiClient()
 
-    def instances_get_snapshots(self, id: int, **kwargs: Any) -> ApiCollectionSnapshot:
+    @overload
+    def instances_get_snapshots(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: Literal[False] = ...,
+        **kwargs: Unpack[CallOptions],
+    ) -> ApiCollectionSnapshot: ...
+
+    @overload
+    def instances_get_snapshots(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: Literal[True],
+        **kwargs: Unpack[CallOptions],
+    ) -> AsyncResult[ApiCollectionSnapshot]: ...
+
+    @overload
+    def instances_get_snapshots(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: bool | None = ...,
+        **kwargs: Unpack[AnyCallOptions],
+    ) -> Any: ...
+
+    def instances_get_snapshots(self, id: int, **kwargs: Any) -> Any:
         """Returns instance snapshots
 
         GET /instances/{id}/snapshots
@@ -67,7 +116,37 @@ class OCISnapshotsApi:
         :param str fields: Response fields filter
         :return: ApiCollectionSnapshot
         """
-        return _INSTANCES_GET_SNAPSHOTS.call(self.api_client, kwargs, id=id)  # type: ignore[no-any-return]
+        return _INSTANCES_GET_SNAPSHOTS.call(self.api_client, kwargs, id=id)
+
+    @overload
+    def instances_get_snapshots_with_http_info(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: Literal[False] = ...,
+        **kwargs: Unpack[HttpInfoOptions],
+    ) -> HttpInfo[ApiCollectionSnapshot]: ...
+
+    @overload
+    def instances_get_snapshots_with_http_info(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: Literal[True],
+        **kwargs: Unpack[HttpInfoOptions],
+    ) -> AsyncResult[HttpInfo[ApiCollectionSnapshot]]: ...
+
+    @overload
+    def instances_get_snapshots_with_http_info(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: bool | None = ...,
+        **kwargs: Unpack[AnyCallOptions],
+    ) -> Any: ...
 
     def instances_get_snapshots_with_http_info(self, id: int, **kwargs: Any) -> Any:
         """Returns instance snapshots, with the HTTP status and headers
@@ -78,9 +157,39 @@ class OCISnapshotsApi:
         """
         return _INSTANCES_GET_SNAPSHOTS.call_with_http_info(self.api_client, kwargs, id=id)
 
+    @overload
+    def instances_post_snapshot(
+        self,
+        id: int,
+        command: CreateUpdateSnapshotCommand,
+        *,
+        async_req: Literal[False] = ...,
+        **kwargs: Unpack[CallOptions],
+    ) -> Ticket: ...
+
+    @overload
+    def instances_post_snapshot(
+        self,
+        id: int,
+        command: CreateUpdateSnapshotCommand,
+        *,
+        async_req: Literal[True],
+        **kwargs: Unpack[CallOptions],
+    ) -> AsyncResult[Ticket]: ...
+
+    @overload
+    def instances_post_snapshot(
+        self,
+        id: int,
+        command: CreateUpdateSnapshotCommand,
+        *,
+        async_req: bool | None = ...,
+        **kwargs: Unpack[AnyCallOptions],
+    ) -> Any: ...
+
     def instances_post_snapshot(
         self, id: int, command: CreateUpdateSnapshotCommand, **kwargs: Any
-    ) -> Ticket:
+    ) -> Any:
         """Creates snapshot
 
         POST /instances/{id}/snapshots. The snapshot is made asynchronously: the Ticket names the
@@ -91,7 +200,37 @@ class OCISnapshotsApi:
         :param CreateUpdateSnapshotCommand command: Create snapshot command (required)
         :return: Ticket
         """
-        return _INSTANCES_POST_SNAPSHOT.call(self.api_client, kwargs, id=id, command=command)  # type: ignore[no-any-return]
+        return _INSTANCES_POST_SNAPSHOT.call(self.api_client, kwargs, id=id, command=command)
+
+    @overload
+    def instances_post_snapshot_with_http_info(
+        self,
+        id: int,
+        command: CreateUpdateSnapshotCommand,
+        *,
+        async_req: Literal[False] = ...,
+        **kwargs: Unpack[HttpInfoOptions],
+    ) -> HttpInfo[Ticket]: ...
+
+    @overload
+    def instances_post_snapshot_with_http_info(
+        self,
+        id: int,
+        command: CreateUpdateSnapshotCommand,
+        *,
+        async_req: Literal[True],
+        **kwargs: Unpack[HttpInfoOptions],
+    ) -> AsyncResult[HttpInfo[Ticket]]: ...
+
+    @overload
+    def instances_post_snapshot_with_http_info(
+        self,
+        id: int,
+        command: CreateUpdateSnapshotCommand,
+        *,
+        async_req: bool | None = ...,
+        **kwargs: Unpack[AnyCallOptions],
+    ) -> Any: ...
 
     def instances_post_snapshot_with_http_info(
         self, id: int, command: CreateUpdateSnapshotCommand, **kwargs: Any
@@ -106,7 +245,22 @@ class OCISnapshotsApi:
             self.api_client, kwargs, id=id, command=command
         )
 
-    def snapshots_delete(self, id: int, **kwargs: Any) -> Ticket:
+    @overload
+    def snapshots_delete(
+        self, id: int, *, async_req: Literal[False] = ..., **kwargs: Unpack[CallOptions]
+    ) -> Ticket: ...
+
+    @overload
+    def snapshots_delete(
+        self, id: int, *, async_req: Literal[True], **kwargs: Unpack[CallOptions]
+    ) -> AsyncResult[Ticket]: ...
+
+    @overload
+    def snapshots_delete(
+        self, id: int, *, async_req: bool | None = ..., **kwargs: Unpack[AnyCallOptions]
+    ) -> Any: ...
+
+    def snapshots_delete(self, id: int, **kwargs: Any) -> Any:
         """Delete snapshot
 
         DELETE /snapshots/{id}. Its child snapshots move up to its parent.
@@ -115,7 +269,22 @@ class OCISnapshotsApi:
         :param int id: Snapshot id (required)
         :return: Ticket
         """
-        return _SNAPSHOTS_DELETE.call(self.api_client, kwargs, id=id)  # type: ignore[no-any-return]
+        return _SNAPSHOTS_DELETE.call(self.api_client, kwargs, id=id)
+
+    @overload
+    def snapshots_delete_with_http_info(
+        self, id: int, *, async_req: Literal[False] = ..., **kwargs: Unpack[HttpInfoOptions]
+    ) -> HttpInfo[Ticket]: ...
+
+    @overload
+    def snapshots_delete_with_http_info(
+        self, id: int, *, async_req: Literal[True], **kwargs: Unpack[HttpInfoOptions]
+    ) -> AsyncResult[HttpInfo[Ticket]]: ...
+
+    @overload
+    def snapshots_delete_with_http_info(
+        self, id: int, *, async_req: bool | None = ..., **kwargs: Unpack[AnyCallOptions]
+    ) -> Any: ...
 
     def snapshots_delete_with_http_info(self, id: int, **kwargs: Any) -> Any:
         """Delete snapshot, with the HTTP status and headers
@@ -125,7 +294,49 @@ class OCISnapshotsApi:
         """
         return _SNAPSHOTS_DELETE.call_with_http_info(self.api_client, kwargs, id=id)
 
-    def snapshots_get(self, **kwargs: Any) -> ApiCollectionSnapshot:
+    @overload
+    def snapshots_get(
+        self,
+        *,
+        instance_id: int | None = ...,
+        query: str | None = ...,
+        page_size: int | None = ...,
+        page_number: int | None = ...,
+        order_by: str | None = ...,
+        fields: str | None = ...,
+        async_req: Literal[False] = ...,
+        **kwargs: Unpack[CallOptions],
+    ) -> ApiCollectionSnapshot: ...
+
+    @overload
+    def snapshots_get(
+        self,
+        *,
+        instance_id: int | None = ...,
+        query: str | None = ...,
+        page_size: int | None = ...,
+        page_number: int | None = ...,
+        order_by: str | None = ...,
+        fields: str | None = ...,
+        async_req: Literal[True],
+        **kwargs: Unpack[CallOptions],
+    ) -> AsyncResult[ApiCollectionSnapshot]: ...
+
+    @overload
+    def snapshots_get(
+        self,
+        *,
+        instance_id: int | None = ...,
+        query: str | None = ...,
+        page_size: int | None = ...,
+        page_number: int | None = ...,
+        order_by: str | None = ...,
+        fields: str | None = ...,
+        async_req: bool | None = ...,
+        **kwargs: Unpack[AnyCallOptions],
+    ) -> Any: ...
+
+    def snapshots_get(self, **kwargs: Any) -> Any:
         """Returns snapshot collection
 
         GET /snapshots. Acceptable order values are: CreationDate, Description, IsCurrent, Name,
@@ -140,7 +351,49 @@ class OCISnapshotsApi:
         :param str fields: Response fields filter
         :return: ApiCollectionSnapshot
         """
-        return _SNAPSHOTS_GET.call(self.api_client, kwargs)  # type: ignore[no-any-return]
+        return _SNAPSHOTS_GET.call(self.api_client, kwargs)
+
+    @overload
+    def snapshots_get_with_http_info(
+        self,
+        *,
+        instance_id: int | None = ...,
+        query: str | None = ...,
+        page_size: int | None = ...,
+        page_number: int | None = ...,
+        order_by: str | None = ...,
+        fields: str | None = ...,
+        async_req: Literal[False] = ...,
+        **kwargs: Unpack[HttpInfoOptions],
+    ) -> HttpInfo[ApiCollectionSnapshot]: ...
+
+    @overload
+    def snapshots_get_with_http_info(
+        self,
+        *,
+        instance_id: int | None = ...,
+        query: str | None = ...,
+        page_size: int | None = ...,
+        page_number: int | None = ...,
+        order_by: str | None = ...,
+        fields: str | None = ...,
+        async_req: Literal[True],
+        **kwargs: Unpack[HttpInfoOptions],
+    ) -> AsyncResult[HttpInfo[ApiCollectionSnapshot]]: ...
+
+    @overload
+    def snapshots_get_with_http_info(
+        self,
+        *,
+        instance_id: int | None = ...,
+        query: str | None = ...,
+        page_size: int | None = ...,
+        page_number: int | None = ...,
+        order_by: str | None = ...,
+        fields: str | None = ...,
+        async_req: bool | None = ...,
+        **kwargs: Unpack[AnyCallOptions],
+    ) -> Any: ...
 
     def snapshots_get_with_http_info(self, **kwargs: Any) -> Any:
         """Returns snapshot collection, with the HTTP status and headers
@@ -155,7 +408,37 @@ class OCISnapshotsApi:
         """
         return _SNAPSHOTS_GET.call_with_http_info(self.api_client, kwargs)
 
-    def snapshots_get_0(self, id: int, **kwargs: Any) -> Snapshot:
+    @overload
+    def snapshots_get_0(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: Literal[False] = ...,
+        **kwargs: Unpack[CallOptions],
+    ) -> Snapshot: ...
+
+    @overload
+    def snapshots_get_0(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: Literal[True],
+        **kwargs: Unpack[CallOptions],
+    ) -> AsyncResult[Snapshot]: ...
+
+    @overload
+    def snapshots_get_0(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: bool | None = ...,
+        **kwargs: Unpack[AnyCallOptions],
+    ) -> Any: ...
+
+    def snapshots_get_0(self, id: int, **kwargs: Any) -> Any:
         """Gets snapshot
 
         GET /snapshots/{id}
@@ -165,7 +448,37 @@ class OCISnapshotsApi:
         :param str fields: Response fields filter
         :return: Snapshot
         """
-        return _SNAPSHOTS_GET_0.call(self.api_client, kwargs, id=id)  # type: ignore[no-any-return]
+        return _SNAPSHOTS_GET_0.call(self.api_client, kwargs, id=id)
+
+    @overload
+    def snapshots_get_0_with_http_info(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: Literal[False] = ...,
+        **kwargs: Unpack[HttpInfoOptions],
+    ) -> HttpInfo[Snapshot]: ...
+
+    @overload
+    def snapshots_get_0_with_http_info(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: Literal[True],
+        **kwargs: Unpack[HttpInfoOptions],
+    ) -> AsyncResult[HttpInfo[Snapshot]]: ...
+
+    @overload
+    def snapshots_get_0_with_http_info(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: bool | None = ...,
+        **kwargs: Unpack[AnyCallOptions],
+    ) -> Any: ...
 
     def snapshots_get_0_with_http_info(self, id: int, **kwargs: Any) -> Any:
         """Gets snapshot, with the HTTP status and headers
@@ -176,7 +489,37 @@ class OCISnapshotsApi:
         """
         return _SNAPSHOTS_GET_0.call_with_http_info(self.api_client, kwargs, id=id)
 
-    def snapshots_put(self, id: int, command: CreateUpdateSnapshotCommand, **kwargs: Any) -> Snapshot:
+    @overload
+    def snapshots_put(
+        self,
+        id: int,
+        command: CreateUpdateSnapshotCommand,
+        *,
+        async_req: Literal[False] = ...,
+        **kwargs: Unpack[CallOptions],
+    ) -> Snapshot: ...
+
+    @overload
+    def snapshots_put(
+        self,
+        id: int,
+        command: CreateUpdateSnapshotCommand,
+        *,
+        async_req: Literal[True],
+        **kwargs: Unpack[CallOptions],
+    ) -> AsyncResult[Snapshot]: ...
+
+    @overload
+    def snapshots_put(
+        self,
+        id: int,
+        command: CreateUpdateSnapshotCommand,
+        *,
+        async_req: bool | None = ...,
+        **kwargs: Unpack[AnyCallOptions],
+    ) -> Any: ...
+
+    def snapshots_put(self, id: int, command: CreateUpdateSnapshotCommand, **kwargs: Any) -> Any:
         """Update snapshot
 
         PUT /snapshots/{id}: sets its name and description.
@@ -186,7 +529,37 @@ class OCISnapshotsApi:
         :param CreateUpdateSnapshotCommand command: Update snapshot command (required)
         :return: Snapshot
         """
-        return _SNAPSHOTS_PUT.call(self.api_client, kwargs, id=id, command=command)  # type: ignore[no-any-return]
+        return _SNAPSHOTS_PUT.call(self.api_client, kwargs, id=id, command=command)
+
+    @overload
+    def snapshots_put_with_http_info(
+        self,
+        id: int,
+        command: CreateUpdateSnapshotCommand,
+        *,
+        async_req: Literal[False] = ...,
+        **kwargs: Unpack[HttpInfoOptions],
+    ) -> HttpInfo[Snapshot]: ...
+
+    @overload
+    def snapshots_put_with_http_info(
+        self,
+        id: int,
+        command: CreateUpdateSnapshotCommand,
+        *,
+        async_req: Literal[True],
+        **kwargs: Unpack[HttpInfoOptions],
+    ) -> AsyncResult[HttpInfo[Snapshot]]: ...
+
+    @overload
+    def snapshots_put_with_http_info(
+        self,
+        id: int,
+        command: CreateUpdateSnapshotCommand,
+        *,
+        async_req: bool | None = ...,
+        **kwargs: Unpack[AnyCallOptions],
+    ) -> Any: ...
 
     def snapshots_put_with_http_info(
         self, id: int, command: CreateUpdateSnapshotCommand, **kwargs: Any
@@ -199,7 +572,22 @@ class OCISnapshotsApi:
         """
         return _SNAPSHOTS_PUT.call_with_http_info(self.api_client, kwargs, id=id, command=command)
 
-    def snapshots_restore(self, id: int, **kwargs: Any) -> Ticket:
+    @overload
+    def snapshots_restore(
+        self, id: int, *, async_req: Literal[False] = ..., **kwargs: Unpack[CallOptions]
+    ) -> Ticket: ...
+
+    @overload
+    def snapshots_restore(
+        self, id: int, *, async_req: Literal[True], **kwargs: Unpack[CallOptions]
+    ) -> AsyncResult[Ticket]: ...
+
+    @overload
+    def snapshots_restore(
+        self, id: int, *, async_req: bool | None = ..., **kwargs: Unpack[AnyCallOptions]
+    ) -> Any: ...
+
+    def snapshots_restore(self, id: int, **kwargs: Any) -> Any:
         """Restore snapshot
 
         POST /snapshots/{id}/restore_ticket: the instance goes back to this snapshot, which becomes
@@ -209,7 +597,22 @@ class OCISnapshotsApi:
         :param int id: Snapshot id (required)
         :return: Ticket
         """
-        return _SNAPSHOTS_RESTORE.call(self.api_client, kwargs, id=id)  # type: ignore[no-any-return]
+        return _SNAPSHOTS_RESTORE.call(self.api_client, kwargs, id=id)
+
+    @overload
+    def snapshots_restore_with_http_info(
+        self, id: int, *, async_req: Literal[False] = ..., **kwargs: Unpack[HttpInfoOptions]
+    ) -> HttpInfo[Ticket]: ...
+
+    @overload
+    def snapshots_restore_with_http_info(
+        self, id: int, *, async_req: Literal[True], **kwargs: Unpack[HttpInfoOptions]
+    ) -> AsyncResult[HttpInfo[Ticket]]: ...
+
+    @overload
+    def snapshots_restore_with_http_info(
+        self, id: int, *, async_req: bool | None = ..., **kwargs: Unpack[AnyCallOptions]
+    ) -> Any: ...
 
     def snapshots_restore_with_http_info(self, id: int, **kwargs: Any) -> Any:
         """Restore snapshot, with the HTTP status and headers

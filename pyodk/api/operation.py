@@ -1,21 +1,64 @@
 """Operations as data, plus the one engine that turns a method call into ``ApiClient.call_api``.
 
 Each public API method stays an explicit, documented wrapper (users read them, IDEs show them), but
-its body is one call into ``Operation.call``. Argument checking, wire names, headers and the generated
-calling conventions (``async_req``, ``_preload_content``, ``_request_timeout``,
+its body is one call into ``Operation.call``. Argument checking, wire names, headers and the
+generated calling conventions (``async_req``, ``_preload_content``, ``_request_timeout``,
 ``_return_http_data_only``, ``_with_http_info``) live here, once.
+
+The typed dicts below give type checkers the call options. An API method is overloaded on them so
+that ``op(...)`` is the model, ``op(..., async_req=True)`` an ``AsyncResult`` of it, and the
+``_with_http_info`` twin a ``(model, status, headers)`` tuple; options that change the result into
+something only known at run time (``_preload_content=False``, a non-literal ``async_req``) select
+an overload that returns ``Any``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, TypeVar
+
+_T = TypeVar("_T")
 
 if TYPE_CHECKING:
+    import urllib3
+
     from pyodk.api_client import ApiClient
 
+    #: ``_request_timeout``: seconds for both phases, a ``(connect, read)`` pair, or a Timeout.
+    RequestTimeout: TypeAlias = float | tuple[float | None, float | None] | urllib3.Timeout | None
+    #: What a ``_with_http_info`` twin returns: the decoded data, the status and the headers.
+    HttpInfo: TypeAlias = tuple[_T, int, Mapping[str, str]]
+
+
+class CallOptions(TypedDict, total=False):
+    """Options that leave a plain operation returning its decoded model."""
+
+    _preload_content: Literal[True]
+    _request_timeout: RequestTimeout
+    _return_http_data_only: bool
+
+
+class HttpInfoOptions(TypedDict, total=False):
+    """Options that leave a ``_with_http_info`` twin returning ``(data, status, headers)``."""
+
+    _preload_content: Literal[True]
+    _request_timeout: RequestTimeout
+    _return_http_data_only: Literal[False]
+
+
+class AnyCallOptions(TypedDict, total=False):
+    """Every option, with values that may change what an operation returns."""
+
+    _preload_content: bool
+    _request_timeout: RequestTimeout
+    _return_http_data_only: bool
+
+
 #: The keywords every operation accepts besides its own parameters.
-CALL_OPTIONS = frozenset({"async_req", "_return_http_data_only", "_preload_content", "_request_timeout"})
+CALL_OPTIONS = frozenset(
+    {"async_req", "_return_http_data_only", "_preload_content", "_request_timeout"}
+)
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 
@@ -68,21 +111,21 @@ class Operation:
         if any(p.location == "body" for p in params):
             self._header_params["Content-Type"] = "application/json"
 
-    def call(self, api_client: ApiClient, kwargs: dict[str, Any], **arguments: Any) -> Any:
+    def call(self, api_client: ApiClient, kwargs: Mapping[str, Any], **arguments: Any) -> Any:
         """Run the operation; return only the data (the plain method)."""
         return self._invoke(api_client, kwargs, arguments, data_only=True)
 
     def call_with_http_info(
-        self, api_client: ApiClient, kwargs: dict[str, Any], **arguments: Any
+        self, api_client: ApiClient, kwargs: Mapping[str, Any], **arguments: Any
     ) -> Any:
         """Run the operation; return ``(data, status, headers)`` (the ``_with_http_info`` twin)."""
-        data_only = bool(kwargs.pop("_return_http_data_only", False))
+        data_only = bool(kwargs.get("_return_http_data_only", False))
         return self._invoke(api_client, kwargs, arguments, data_only=data_only)
 
     def _invoke(
         self,
         api_client: ApiClient,
-        kwargs: dict[str, Any],
+        kwargs: Mapping[str, Any],
         arguments: dict[str, Any],
         data_only: bool,
     ) -> Any:
@@ -93,9 +136,7 @@ class Operation:
             elif key in self._by_name:
                 arguments[key] = value
             else:
-                raise TypeError(
-                    f"Got an unexpected keyword argument '{key}' to method {self.name}"
-                )
+                raise TypeError(f"Got an unexpected keyword argument '{key}' to method {self.name}")
         validate = api_client.client_side_validation
         path_params: dict[str, Any] = {}
         query_params: list[tuple[str, Any]] = []
@@ -105,8 +146,7 @@ class Operation:
             if value is None:
                 if param.required:
                     raise ValueError(
-                        f"Missing the required parameter `{param.name}` "
-                        f"when calling `{self.name}`"
+                        f"Missing the required parameter `{param.name}` when calling `{self.name}`"
                     )
                 continue
             self._check(param, value, validate)
@@ -135,9 +175,9 @@ class Operation:
         where = f"{self.name}(): `{param.name}`"
         if param.type == "int":
             # Path ids are always checked: only an int is sure to stay inside its path segment.
-            if param.location == "path" or validate:
-                if not isinstance(value, int) or isinstance(value, bool):
-                    raise TypeError(f"{where} must be an int, got {type(value).__name__} {value!r}")
+            is_int = isinstance(value, int) and not isinstance(value, bool)
+            if (param.location == "path" or validate) and not is_int:
+                raise TypeError(f"{where} must be an int, got {type(value).__name__} {value!r}")
             if validate and not _INT32_MIN <= value <= _INT32_MAX:
                 raise ValueError(f"{where} must fit in a 32-bit integer, got {value}")
             if validate and param.minimum is not None and value < param.minimum:
@@ -146,7 +186,8 @@ class Operation:
             if not isinstance(value, str):
                 raise TypeError(f"{where} must be a str, got {type(value).__name__} {value!r}")
             if param.choices and value not in param.choices:
-                raise ValueError(f"{where} must be one of {', '.join(param.choices)}; got {value!r}")
+                choices = ", ".join(param.choices)
+                raise ValueError(f"{where} must be one of {choices}; got {value!r}")
 
 
 #: The ``{id}`` path parameter, and the response-fields filter, that most operations take.
@@ -155,7 +196,7 @@ FIELDS = Param("fields", "fields", "query", "str")
 
 
 def paging_params(order_by: tuple[str, ...] = ()) -> tuple[Param, ...]:
-    """``query``, ``page_size``, ``page_number`` and ``order_by``, shared by collection operations."""
+    """``query``, ``page_size``, ``page_number`` and ``order_by``: shared by the collections."""
     return (
         Param("query", "query", "query", "str"),
         Param("page_size", "pageSize", "query", "int", minimum=1),

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from pyodk.api.operation import FIELDS, PATH_ID, Operation, paging_params
+from pyodk.api.operation import (
+    FIELDS,
+    PATH_ID,
+    AnyCallOptions,
+    CallOptions,
+    HttpInfoOptions,
+    Operation,
+    paging_params,
+)
 from pyodk.api_client import ApiClient
 from pyodk.models import ApiCollectionTicket, Ticket
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
+
+    # typing.Unpack is 3.11+; type checkers know typing_extensions without it being installed,
+    # and nothing imports it at run time.
+    from typing_extensions import Unpack
+
+    from pyodk.api.operation import HttpInfo
 
 _TICKETS_GET = Operation(
     "tickets_get", "GET", "/tickets", (*paging_params(), FIELDS), "ApiCollectionTicket"
@@ -25,7 +42,46 @@ class TicketsApi:
     def __init__(self, api_client: ApiClient | None = None) -> None:
         self.api_client = api_client if api_client is not None else ApiClient()
 
-    def tickets_get(self, **kwargs: Any) -> ApiCollectionTicket:
+    @overload
+    def tickets_get(
+        self,
+        *,
+        query: str | None = ...,
+        page_size: int | None = ...,
+        page_number: int | None = ...,
+        order_by: str | None = ...,
+        fields: str | None = ...,
+        async_req: Literal[False] = ...,
+        **kwargs: Unpack[CallOptions],
+    ) -> ApiCollectionTicket: ...
+
+    @overload
+    def tickets_get(
+        self,
+        *,
+        query: str | None = ...,
+        page_size: int | None = ...,
+        page_number: int | None = ...,
+        order_by: str | None = ...,
+        fields: str | None = ...,
+        async_req: Literal[True],
+        **kwargs: Unpack[CallOptions],
+    ) -> AsyncResult[ApiCollectionTicket]: ...
+
+    @overload
+    def tickets_get(
+        self,
+        *,
+        query: str | None = ...,
+        page_size: int | None = ...,
+        page_number: int | None = ...,
+        order_by: str | None = ...,
+        fields: str | None = ...,
+        async_req: bool | None = ...,
+        **kwargs: Unpack[AnyCallOptions],
+    ) -> Any: ...
+
+    def tickets_get(self, **kwargs: Any) -> Any:
         """Returns ticket collection
 
         GET /tickets
@@ -38,7 +94,46 @@ class TicketsApi:
         :param str fields: Response fields filter
         :return: ApiCollectionTicket
         """
-        return _TICKETS_GET.call(self.api_client, kwargs)  # type: ignore[no-any-return]
+        return _TICKETS_GET.call(self.api_client, kwargs)
+
+    @overload
+    def tickets_get_with_http_info(
+        self,
+        *,
+        query: str | None = ...,
+        page_size: int | None = ...,
+        page_number: int | None = ...,
+        order_by: str | None = ...,
+        fields: str | None = ...,
+        async_req: Literal[False] = ...,
+        **kwargs: Unpack[HttpInfoOptions],
+    ) -> HttpInfo[ApiCollectionTicket]: ...
+
+    @overload
+    def tickets_get_with_http_info(
+        self,
+        *,
+        query: str | None = ...,
+        page_size: int | None = ...,
+        page_number: int | None = ...,
+        order_by: str | None = ...,
+        fields: str | None = ...,
+        async_req: Literal[True],
+        **kwargs: Unpack[HttpInfoOptions],
+    ) -> AsyncResult[HttpInfo[ApiCollectionTicket]]: ...
+
+    @overload
+    def tickets_get_with_http_info(
+        self,
+        *,
+        query: str | None = ...,
+        page_size: int | None = ...,
+        page_number: int | None = ...,
+        order_by: str | None = ...,
+        fields: str | None = ...,
+        async_req: bool | None = ...,
+        **kwargs: Unpack[AnyCallOptions],
+    ) -> Any: ...
 
     def tickets_get_with_http_info(self, **kwargs: Any) -> Any:
         """Returns ticket collection, with the HTTP status and headers
@@ -52,7 +147,37 @@ class TicketsApi:
         """
         return _TICKETS_GET.call_with_http_info(self.api_client, kwargs)
 
-    def tickets_get_0(self, id: int, **kwargs: Any) -> Ticket:
+    @overload
+    def tickets_get_0(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: Literal[False] = ...,
+        **kwargs: Unpack[CallOptions],
+    ) -> Ticket: ...
+
+    @overload
+    def tickets_get_0(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: Literal[True],
+        **kwargs: Unpack[CallOptions],
+    ) -> AsyncResult[Ticket]: ...
+
+    @overload
+    def tickets_get_0(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: bool | None = ...,
+        **kwargs: Unpack[AnyCallOptions],
+    ) -> Any: ...
+
+    def tickets_get_0(self, id: int, **kwargs: Any) -> Any:
         """Gets ticket
 
         GET /tickets/{id}
@@ -62,7 +187,37 @@ class TicketsApi:
         :param str fields: Response fields filter
         :return: Ticket
         """
-        return _TICKETS_GET_0.call(self.api_client, kwargs, id=id)  # type: ignore[no-any-return]
+        return _TICKETS_GET_0.call(self.api_client, kwargs, id=id)
+
+    @overload
+    def tickets_get_0_with_http_info(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: Literal[False] = ...,
+        **kwargs: Unpack[HttpInfoOptions],
+    ) -> HttpInfo[Ticket]: ...
+
+    @overload
+    def tickets_get_0_with_http_info(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: Literal[True],
+        **kwargs: Unpack[HttpInfoOptions],
+    ) -> AsyncResult[HttpInfo[Ticket]]: ...
+
+    @overload
+    def tickets_get_0_with_http_info(
+        self,
+        id: int,
+        *,
+        fields: str | None = ...,
+        async_req: bool | None = ...,
+        **kwargs: Unpack[AnyCallOptions],
+    ) -> Any: ...
 
     def tickets_get_0_with_http_info(self, id: int, **kwargs: Any) -> Any:
         """Gets ticket, with the HTTP status and headers
