@@ -1,8 +1,8 @@
 """The one request path: build -> authenticate -> send -> decode or raise.
 
 ``ApiClient.call_api`` keeps swagger-codegen 2.4's signature and return conventions, so that API
-modules generated in that style for the rest of the Oktawave API run on it unchanged. The client keeps
-no per-call state on itself: one instance can be shared by many threads.
+modules generated in that style for the rest of the Oktawave API run on it unchanged. The client
+keeps no per-call state on itself: one instance can be shared by many threads.
 """
 
 from __future__ import annotations
@@ -269,7 +269,7 @@ class ApiClient:
     def update_params_for_auth(
         self, headers: dict[str, str], querys: list[tuple[str, Any]], auth_settings: Any
     ) -> str | None:
-        """Add the credentials that ``auth_settings`` names; return the bearer token sent, if any."""
+        """Add the credentials ``auth_settings`` names; return the bearer token sent, if any."""
         if not auth_settings:
             return None
         settings = self.configuration.auth_settings()
@@ -342,7 +342,7 @@ class ApiClient:
 
     @staticmethod
     def select_header_content_type(content_types: list[str] | None) -> str:
-        """``application/json`` when the operation accepts it (or nothing is said), else the first."""
+        """``application/json`` if the operation takes it (or says nothing), else the first."""
         if not content_types:
             return "application/json"
         lowered = [c.lower() for c in content_types]
@@ -353,7 +353,7 @@ class ApiClient:
     # -- encoding and decoding --------------------------------------------------------------
 
     def sanitize_for_serialization(self, obj: Any) -> Any:
-        """A value ready for ``json.dumps``: models by JSON key with None left out, datetimes as ISO."""
+        """A value ready for ``json.dumps``: models by JSON key, None left out, datetimes as ISO."""
         return to_wire(obj)
 
     def deserialize(self, response: RESTResponse, response_type: str) -> Any:

@@ -10,7 +10,7 @@ from pyodk.models.user_resource import UserResource
 
 
 class Snapshot(Model):
-    """A snapshot of an OCI instance; snapshots of one instance form a tree through their parents."""
+    """A snapshot of an OCI instance; the snapshots of an instance form a tree through parents."""
 
     id: int | None = field("Id", "ID")
     name: str | None = field("Name", "Name")
