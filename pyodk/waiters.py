@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from pyodk.api.oci_snapshots_api import OCISnapshotsApi
 from pyodk.api.tickets_api import TicketsApi
@@ -34,6 +34,9 @@ from pyodk.retry import parse_retry_after
 if TYPE_CHECKING:
     from typing import Protocol
 
+    # typing.Unpack is 3.11+; type checkers know typing_extensions without it being installed.
+    from typing_extensions import Unpack
+
     class _HasApiClient(Protocol):
         api_client: ApiClient
 
@@ -43,6 +46,7 @@ __all__ = [
     "DEFAULT_MAX_POLL_INTERVAL",
     "DEFAULT_POLL_INTERVAL",
     "DEFAULT_TIMEOUT",
+    "WaitOptions",
     "create_snapshot_and_wait",
     "delete_snapshot_and_wait",
     "restore_snapshot_and_wait",
@@ -68,6 +72,18 @@ _TRANSIENT_ERRORS = (TransportError, ServerError, TooManyRequestsError)
 ProgressCallback = Callable[[Ticket], None]
 
 _NOTHING_REPORTED = object()
+
+
+class WaitOptions(TypedDict, total=False):
+    """The keyword arguments of ``wait_for_ticket`` that the ``*_and_wait`` operations pass on."""
+
+    timeout: float
+    poll_interval: float
+    on_progress: ProgressCallback | None
+    max_poll_interval: float
+    max_poll_failures: int
+    clock: Callable[[], float]
+    sleep: Callable[[float], None]
 
 
 def wait_for_ticket(
@@ -162,14 +178,7 @@ def create_snapshot_and_wait(
     api: OCISnapshotsApi,
     instance_id: int,
     command: CreateUpdateSnapshotCommand | str | None = None,
-    *,
-    timeout: float = DEFAULT_TIMEOUT,
-    poll_interval: float = DEFAULT_POLL_INTERVAL,
-    on_progress: ProgressCallback | None = None,
-    max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
-    max_poll_failures: int = DEFAULT_MAX_POLL_FAILURES,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
+    **wait: Unpack[WaitOptions],
 ) -> Snapshot:
     """Create a snapshot of an instance, wait for it, and return the new Snapshot.
 
@@ -190,8 +199,8 @@ def create_snapshot_and_wait(
     :param int instance_id: Instance id (required)
     :param command: a CreateUpdateSnapshotCommand, or just a name (the description then keeps the
         command's default), or None for the default command.
-    :param timeout, poll_interval, on_progress, max_poll_interval, max_poll_failures, clock, sleep:
-        as for ``wait_for_ticket``.
+    :param wait: ``timeout``, ``poll_interval``, ``on_progress``, ``max_poll_interval``,
+        ``max_poll_failures``, ``clock``, ``sleep``: as for ``wait_for_ticket``.
     :return: Snapshot
     :raises TicketFailedError, TicketTimeoutError: as ``wait_for_ticket``.
     :raises TicketError: the ticket succeeded but no new snapshot with that name is on the instance.
@@ -206,17 +215,7 @@ def create_snapshot_and_wait(
     previous_current = next((s.id for s in before if s.is_current), None)
 
     ticket = api.instances_post_snapshot(instance_id, command)
-    finished = wait_for_ticket(
-        api.api_client,
-        ticket,
-        timeout,
-        poll_interval,
-        on_progress,
-        max_poll_interval=max_poll_interval,
-        max_poll_failures=max_poll_failures,
-        clock=clock,
-        sleep=sleep,
-    )
+    finished = wait_for_ticket(api.api_client, ticket, **wait)
 
     after = api.instances_get_snapshots(instance_id).items or []
     candidates = [
@@ -246,14 +245,7 @@ def create_snapshot_and_wait(
 def restore_snapshot_and_wait(
     api: OCISnapshotsApi,
     snapshot_id: int,
-    *,
-    timeout: float = DEFAULT_TIMEOUT,
-    poll_interval: float = DEFAULT_POLL_INTERVAL,
-    on_progress: ProgressCallback | None = None,
-    max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
-    max_poll_failures: int = DEFAULT_MAX_POLL_FAILURES,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
+    **wait: Unpack[WaitOptions],
 ) -> Ticket:
     """Restore an instance to a snapshot (``snapshots_restore``) and wait until it is done.
 
@@ -261,35 +253,18 @@ def restore_snapshot_and_wait(
 
     :param OCISnapshotsApi api: the API object to call.
     :param int snapshot_id: Snapshot id (required)
-    :param timeout, poll_interval, on_progress, max_poll_interval, max_poll_failures, clock, sleep:
-        as for ``wait_for_ticket``.
+    :param wait: ``timeout``, ``poll_interval``, ``on_progress``, ``max_poll_interval``,
+        ``max_poll_failures``, ``clock``, ``sleep``: as for ``wait_for_ticket``.
     :return: Ticket, finished and successful
     :raises TicketFailedError, TicketTimeoutError: as ``wait_for_ticket``.
     """
-    return wait_for_ticket(
-        api.api_client,
-        api.snapshots_restore(snapshot_id),
-        timeout,
-        poll_interval,
-        on_progress,
-        max_poll_interval=max_poll_interval,
-        max_poll_failures=max_poll_failures,
-        clock=clock,
-        sleep=sleep,
-    )
+    return wait_for_ticket(api.api_client, api.snapshots_restore(snapshot_id), **wait)
 
 
 def delete_snapshot_and_wait(
     api: OCISnapshotsApi,
     snapshot_id: int,
-    *,
-    timeout: float = DEFAULT_TIMEOUT,
-    poll_interval: float = DEFAULT_POLL_INTERVAL,
-    on_progress: ProgressCallback | None = None,
-    max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
-    max_poll_failures: int = DEFAULT_MAX_POLL_FAILURES,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
+    **wait: Unpack[WaitOptions],
 ) -> Ticket:
     """Delete a snapshot (``snapshots_delete``) and wait until it is gone.
 
@@ -297,22 +272,12 @@ def delete_snapshot_and_wait(
 
     :param OCISnapshotsApi api: the API object to call.
     :param int snapshot_id: Snapshot id (required)
-    :param timeout, poll_interval, on_progress, max_poll_interval, max_poll_failures, clock, sleep:
-        as for ``wait_for_ticket``.
+    :param wait: ``timeout``, ``poll_interval``, ``on_progress``, ``max_poll_interval``,
+        ``max_poll_failures``, ``clock``, ``sleep``: as for ``wait_for_ticket``.
     :return: Ticket, finished and successful
     :raises TicketFailedError, TicketTimeoutError: as ``wait_for_ticket``.
     """
-    return wait_for_ticket(
-        api.api_client,
-        api.snapshots_delete(snapshot_id),
-        timeout,
-        poll_interval,
-        on_progress,
-        max_poll_interval=max_poll_interval,
-        max_poll_failures=max_poll_failures,
-        clock=clock,
-        sleep=sleep,
-    )
+    return wait_for_ticket(api.api_client, api.snapshots_delete(snapshot_id), **wait)
 
 
 def _grow(interval: float, ceiling: float) -> float:
