@@ -247,3 +247,53 @@ def test_a_server_ignoring_page_numbers_without_a_total_does_not_loop_forever(en
 
     assert ids(pyodk.paginate(env.snapshots.snapshots_get, page_size=3)) == seeded
     assert len(env.page_requests()) == 2
+
+
+# ------------------------------------------------------------------ generated-style API classes
+
+
+class GeneratedStyleApi:
+    """An API class as swagger-codegen writes them, running on pyodk's ApiClient."""
+
+    def __init__(self, api_client: pyodk.ApiClient) -> None:
+        self.api_client = api_client
+
+    def snapshot_listing(self, **kwargs: Any) -> Any:
+        """Returns snapshot collection  # noqa: E501
+
+        :param async_req bool
+        :param int page_size: Page size
+        :param int page_number: Page number
+        :return: ApiCollectionSnapshot
+                 If the method is called asynchronously,
+                 returns the request thread.
+        """
+        query = [("pageSize", kwargs.get("page_size")), ("pageNumber", kwargs.get("page_number"))]
+        return self.api_client.call_api(
+            "/snapshots",
+            "GET",
+            {},
+            query,
+            {"Accept": "application/json"},
+            response_type="ApiCollectionSnapshot",
+            auth_settings=["oauth2"],
+            _return_http_data_only=True,
+        )
+
+    def snapshot_single(self, id: int, **kwargs: Any) -> Any:  # noqa: A002
+        """Gets snapshot
+
+        :param int id: Snapshot id (required)
+        :return: Snapshot
+        """
+        raise AssertionError("never called")
+
+
+def test_generated_style_operations_are_recognised_by_their_docstring(env: Env) -> None:
+    seeded = env.seed(5)
+    api = GeneratedStyleApi(env.snapshots.api_client)
+
+    assert ids(pyodk.paginate(api.snapshot_listing, page_size=2)) == seeded
+    assert len(env.page_requests()) == 3
+    with pytest.raises(TypeError, match="snapshot_single returns Snapshot"):
+        pyodk.paginate(api.snapshot_single, 1)
