@@ -25,11 +25,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, Protocol, TypeVar
 
 from pyodk import models
 from pyodk.api.operation import find_operation
-from pyodk.models import ApiCollectionSnapshot, ApiCollectionTicket, Snapshot, Ticket
 
 __all__ = ["DEFAULT_PAGE_SIZE", "Paged", "paginate"]
 
@@ -38,6 +37,15 @@ logger = logging.getLogger("pyodk")
 DEFAULT_PAGE_SIZE = 100
 
 T = TypeVar("T")
+
+
+class _Collection(Protocol[T]):
+    """What collection models share; lets type checkers see paginate(api.snapshots_get) yield
+    Snapshots and paginate(tickets_api.tickets_get) Tickets."""
+
+    @property
+    def items(self) -> list[T] | None: ...
+
 
 #: Options that change what an operation returns; a walk needs the plain collection.
 _REFUSED_OPTIONS = ("async_req", "_preload_content", "_return_http_data_only", "page_number")
@@ -130,43 +138,13 @@ class Paged(Generic[T]):
         return f"Paged({self._name}, page_size={self._page_size}{limit})"
 
 
-@overload
 def paginate(
-    operation: Callable[..., ApiCollectionSnapshot],
-    *args: Any,
-    page_size: int = ...,
-    max_items: int | None = ...,
-    **kwargs: Any,
-) -> Paged[Snapshot]: ...
-
-
-@overload
-def paginate(
-    operation: Callable[..., ApiCollectionTicket],
-    *args: Any,
-    page_size: int = ...,
-    max_items: int | None = ...,
-    **kwargs: Any,
-) -> Paged[Ticket]: ...
-
-
-@overload
-def paginate(
-    operation: Callable[..., Any],
-    *args: Any,
-    page_size: int = ...,
-    max_items: int | None = ...,
-    **kwargs: Any,
-) -> Paged[Any]: ...
-
-
-def paginate(
-    operation: Callable[..., Any],
+    operation: Callable[..., _Collection[T]],
     *args: Any,
     page_size: int = DEFAULT_PAGE_SIZE,
     max_items: int | None = None,
     **kwargs: Any,
-) -> Paged[Any]:
+) -> Paged[T]:
     """Every item of a collection operation, over all its pages, fetched lazily.
 
     >>> for snapshot in pyodk.paginate(api.snapshots_get, instance_id=56, order_by='Name'):
