@@ -13,6 +13,8 @@ from pyodk.api_client import ApiClient
 from pyodk.configuration import Configuration
 from pyodk.exceptions import (
     ApiException,
+    ApiTypeError,
+    ApiValueError,
     BadRequestError,
     ConflictError,
     ConnectionDroppedError,
@@ -65,6 +67,8 @@ __all__ = [
     "ApiCollectionSnapshot",
     "ApiCollectionTicket",
     "ApiException",
+    "ApiTypeError",
+    "ApiValueError",
     "BadRequestError",
     "BaseResource",
     "ConflictError",

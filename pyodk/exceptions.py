@@ -13,6 +13,7 @@ The tree, so that callers can catch as broadly or as narrowly as they like::
      |    +-- ServerError             5xx
      |    +-- ResponseDecodeError     a 2xx whose body is not JSON or does not fit the declared type
      |    +-- ResponseTooLargeError   a body over Configuration.max_response_size
+     |    +-- ApiTypeError, ApiValueError   an argument refused before sending (status None)
      |    +-- TransportError          status 0: no HTTP answer at all; the urllib3 cause is chained
      |         +-- ConnectionFailedError    could not connect: the request never reached the server
      |         +-- ConnectionDroppedError   the connection broke before a full answer arrived
@@ -25,8 +26,9 @@ The tree, so that callers can catch as broadly or as narrowly as they like::
           +-- TicketFailedError       the ticket ended in Status 137 (Error)
           +-- TicketTimeoutError      the ticket was still running when the wait ran out
 
-Bad arguments are refused before anything is sent with the built-in TypeError or ValueError,
-as generated clients do.
+Bad arguments to an operation are refused before anything is sent with ApiTypeError or ApiValueError:
+they are the built-in TypeError and ValueError that generated clients raise, and ApiException too, so
+that the ``except ApiException`` of the reference examples reports them instead of crashing.
 """
 
 from __future__ import annotations
@@ -147,6 +149,26 @@ class ResponseTooLargeError(ApiException):
 
     Use ``_preload_content=False`` to stream a large body instead (see docs/reliability.md).
     """
+
+
+class ApiTypeError(ApiException, TypeError):
+    """An operation argument of the wrong type (or an unknown keyword); nothing was sent."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(status=None, reason=message)
+
+    def __str__(self) -> str:
+        return self.reason or ""
+
+
+class ApiValueError(ApiException, ValueError):
+    """An operation argument that breaks a rule (missing, out of range, not allowed); nothing was sent."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(status=None, reason=message)
+
+    def __str__(self) -> str:
+        return self.reason or ""
 
 
 class TransportError(ApiException):

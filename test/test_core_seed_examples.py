@@ -9,14 +9,14 @@ Six examples run against a FakeOktawaveServer whose static token is set to 'YOUR
 (``srv.state.access_token``: the fake accepts exactly one static token) and which holds instance 56
 (seeded) and a snapshot 56 added for the examples' ``id = 56``.
 
-``snapshots_get`` is the exception. Its example passes ``order_by='order_by_example'``. With
-client-side validation on (the default) pyodk refuses that value before sending, with a ValueError
-that the example's ``except ApiException`` does not catch; with validation off, the fake, like the
-service, answers 400 "Acceptable order values are: ...". Neither prints a result. So this example
-runs with ``client_side_validation = False`` in the default configuration (set by the wrapper, not
-by the example) against the scripted stub server, which answers a plausible one-snapshot page; the
-test checks that every argument reached the wire under its camelCase name. The ValueError with
-validation on is covered by test_core_conventions.
+``snapshots_get`` is the exception. Its example passes ``order_by='order_by_example'``, which
+the service refuses (400, "Acceptable order values are: ..."). With client-side validation on
+(the default) pyodk refuses it before sending, with an ApiValueError, which is an ApiException, so
+the example's own ``except ApiException`` prints the refusal: that run is checked as
+``snapshots_get[validated]`` against the fake, and must send nothing. To also see that example's
+arguments reach the wire, it runs a second time with ``client_side_validation = False`` in the
+default configuration (set by the wrapper, not by the example) against the scripted stub server,
+which answers a plausible one-snapshot page; the test checks every camelCase parameter name.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ HERE = Path(__file__).resolve().parent
 SEED_PAGE = HERE / "seed" / "OCISnapshotsApi.md"
 REPO_ROOT = HERE.parent
 EXAMPLE_TOKEN = "YOUR_ACCESS_TOKEN"
+#: The snapshots_get example run as a user runs it, with client-side validation on.
+VALIDATED_GET = "snapshots_get[validated]"
 
 WRAPPER = """\
 import runpy
@@ -107,13 +109,14 @@ def runs(tmp_path_factory) -> Iterator[dict[str, Run]]:
     fakes: dict[str, FakeOktawaveServer] = {}
     processes: dict[str, subprocess.Popen[str]] = {}
     try:
+        examples[VALIDATED_GET] = examples["snapshots_get"]
         for name, source in examples.items():
             if name == "snapshots_get":
                 host, validation = stub.url, "off"
             else:
                 fakes[name] = _fake_for_examples()
                 host, validation = fakes[name].url, "validate"
-            script = workdir / f"{name}.py"
+            script = workdir / f"{name.replace('[', '_').rstrip(']')}.py"
             script.write_text(source, encoding="utf-8")
             processes[name] = subprocess.Popen(
                 [sys.executable, str(wrapper), host, validation, str(script)],
@@ -179,6 +182,18 @@ def test_seed_example_sent_one_authorized_request(name: str, runs: dict[str, Run
         assert body == b'{"Name":"Snapshot name","Description":"Snapshot description"}'
     else:
         assert body == b""
+
+
+def test_snapshots_get_example_reports_its_bad_order_by_without_sending(runs: dict[str, Run]):
+    run = runs[VALIDATED_GET]
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.stdout.startswith("Exception when calling OCISnapshotsApi->snapshots_get: ")
+    assert "`order_by` must be one of CreationDate, Description, IsCurrent, Name, Instance" in (
+        run.stdout
+    )
+    assert "'order_by_example'" in run.stdout
+    assert run.requests == []
 
 
 def _printed(runs: dict[str, Run], name: str) -> str:

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, TypeVar
 
+from pyodk.exceptions import ApiTypeError, ApiValueError
+
 _T = TypeVar("_T")
 
 if TYPE_CHECKING:
@@ -136,7 +138,7 @@ class Operation:
             elif key in self._by_name:
                 arguments[key] = value
             else:
-                raise TypeError(f"Got an unexpected keyword argument '{key}' to method {self.name}")
+                raise ApiTypeError(f"Got an unexpected keyword argument '{key}' to method {self.name}")
         validate = api_client.client_side_validation
         path_params: dict[str, Any] = {}
         query_params: list[tuple[str, Any]] = []
@@ -145,7 +147,7 @@ class Operation:
             value = arguments.get(param.name)
             if value is None:
                 if param.required:
-                    raise ValueError(
+                    raise ApiValueError(
                         f"Missing the required parameter `{param.name}` when calling `{self.name}`"
                     )
                 continue
@@ -177,17 +179,17 @@ class Operation:
             # Path ids are always checked: only an int is sure to stay inside its path segment.
             is_int = isinstance(value, int) and not isinstance(value, bool)
             if (param.location == "path" or validate) and not is_int:
-                raise TypeError(f"{where} must be an int, got {type(value).__name__} {value!r}")
+                raise ApiTypeError(f"{where} must be an int, got {type(value).__name__} {value!r}")
             if validate and not _INT32_MIN <= value <= _INT32_MAX:
-                raise ValueError(f"{where} must fit in a 32-bit integer, got {value}")
+                raise ApiValueError(f"{where} must fit in a 32-bit integer, got {value}")
             if validate and param.minimum is not None and value < param.minimum:
-                raise ValueError(f"{where} must be >= {param.minimum}, got {value}")
+                raise ApiValueError(f"{where} must be >= {param.minimum}, got {value}")
         elif param.type == "str" and validate:
             if not isinstance(value, str):
-                raise TypeError(f"{where} must be a str, got {type(value).__name__} {value!r}")
+                raise ApiTypeError(f"{where} must be a str, got {type(value).__name__} {value!r}")
             if param.choices and value not in param.choices:
                 choices = ", ".join(param.choices)
-                raise ValueError(f"{where} must be one of {choices}; got {value!r}")
+                raise ApiValueError(f"{where} must be one of {choices}; got {value!r}")
 
 
 #: The ``{id}`` path parameter, and the response-fields filter, that most operations take.
