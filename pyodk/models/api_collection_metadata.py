@@ -8,4 +8,6 @@ from pyodk.models.base import Model, field
 class ApiCollectionMetadata(Model):
     """Metadata of a collection page."""
 
-    total: int | None = field("Total", "Total number of items matching the query, over all pages")
+    total: int | None = field(
+        "Total", "Total number of items matching the query, over all pages", default=None
+    )

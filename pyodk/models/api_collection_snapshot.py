@@ -10,5 +10,5 @@ from pyodk.models.snapshot import Snapshot
 class ApiCollectionSnapshot(Model):
     """One page of snapshots; ``meta.total`` counts the matches over all pages."""
 
-    items: list[Snapshot] | None = field("Items", "Items")
-    meta: ApiCollectionMetadata | None = field("Meta", "Meta")
+    items: list[Snapshot] | None = field("Items", "Items", default=None)
+    meta: ApiCollectionMetadata | None = field("Meta", "Meta", default=None)

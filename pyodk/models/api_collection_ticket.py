@@ -10,5 +10,5 @@ from pyodk.models.ticket import Ticket
 class ApiCollectionTicket(Model):
     """One page of tickets; ``meta.total`` counts the matches over all pages."""
 
-    items: list[Ticket] | None = field("Items", "Items")
-    meta: ApiCollectionMetadata | None = field("Meta", "Meta")
+    items: list[Ticket] | None = field("Items", "Items", default=None)
+    meta: ApiCollectionMetadata | None = field("Meta", "Meta", default=None)

@@ -31,7 +31,7 @@ import threading
 import typing
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard, TypeVar
 
 from dateutil.parser import isoparse as _dateutil_isoparse
 
@@ -39,6 +39,17 @@ from pyodk.configuration import Configuration
 from pyodk.exceptions import ModelDecodeError
 
 M = TypeVar("M", bound="Model")
+_C = TypeVar("_C")
+
+if TYPE_CHECKING:
+    # Type checkers read the generated __init__ off the field declarations (PEP 681), so that
+    # ``Snapshot(name=...)`` is checked and completed; typing.dataclass_transform is 3.11+.
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**_: Any) -> Callable[[_C], _C]:
+        return lambda cls: cls  # only type checkers look at it
+
 
 _PRIMITIVE_NAMES: dict[Any, str] = {
     int: "int",
@@ -171,6 +182,7 @@ def _validation_enabled(configuration: Configuration | None) -> bool:
     return configuration.client_side_validation
 
 
+@dataclass_transform(kw_only_default=True, field_specifiers=(field,))
 class ModelMeta(type):
     """Turns a class body of ``field()`` declarations into a complete generated-style model."""
 
@@ -198,6 +210,10 @@ class Model(metaclass=ModelMeta):
     _fields: ClassVar[tuple[Field, ...]] = ()
     _field_values: ClassVar[Callable[[Any], Any]]
     _from_json: ClassVar[Callable[[Any], Any]]
+
+    if TYPE_CHECKING:
+        # The keyword every generated constructor takes; at run time it is a slot, set in __init__.
+        _configuration: Configuration | None = None
 
     def __init__(self, _configuration: Configuration | None = None) -> None:
         self._configuration = _configuration
@@ -230,7 +246,7 @@ class Model(metaclass=ModelMeta):
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return False
-        values = self._field_values
+        values = type(self)._field_values
         return bool(values(self) == values(other))
 
     def __ne__(self, other: object) -> bool:
@@ -246,6 +262,10 @@ class Model(metaclass=ModelMeta):
 
 
 # -- building a model class -------------------------------------------------------------------
+
+
+def _is_model_class(value: object) -> TypeGuard[type[Model]]:
+    return isinstance(value, ModelMeta)
 
 
 def _finish_model(cls: Any, own_fields: list[Field]) -> None:
@@ -426,7 +446,7 @@ def _decode_lines(
     # Nested models come from the annotation's class (pyodk.models is still being imported while
     # these classes are built), inlined or through their own compiled function.
     model = f.python_type
-    if isinstance(model, ModelMeta):
+    if _is_model_class(model):
         if depth + 1 >= _INLINE_DEPTH:
             decoder = _bind(namespace, f"_decode_{model.__name__}", model._from_json)
             return [f"{value} = {decoder}({value})"]  # model decoders pass None through
@@ -440,7 +460,7 @@ def _decode_lines(
             f"    {value} = {nested}",
         ]
     (item_type,) = typing.get_args(model) or (None,)
-    if typing.get_origin(model) is list and isinstance(item_type, ModelMeta):
+    if typing.get_origin(model) is list and _is_model_class(item_type):
         decoder = _bind(namespace, f"_decode_{item_type.__name__}", item_type._from_json)
         return [
             f"if {value} is not None:",
@@ -596,8 +616,8 @@ def _model_decoder(type_name: str) -> Callable[[Any], Any]:
     klass = getattr(models, type_name, None)
     if klass is None or not hasattr(klass, "swagger_types"):
         raise TypeError(f"unknown response type {type_name!r}: no such model in pyodk.models")
-    if isinstance(klass, ModelMeta):
-        return klass._from_json  # type: ignore[no-any-return]
+    if _is_model_class(klass):
+        return klass._from_json
     return _generated_class_decoder(klass)
 
 

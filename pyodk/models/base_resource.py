@@ -8,4 +8,4 @@ from pyodk.models.base import Model, field
 class BaseResource(Model):
     """A reference to another object (an instance, a parent snapshot) by its id."""
 
-    id: int | None = field("Id", "ID")
+    id: int | None = field("Id", "ID", default=None)

@@ -9,6 +9,6 @@ from pyodk.models.resource import Resource
 class DictionaryItem(Model):
     """One value of an Oktawave dictionary, e.g. ticket status 136 "Succeed" of dictionary 40."""
 
-    id: int | None = field("Id", "ID")
-    label: str | None = field("Label", "Label")
-    dictionary: Resource | None = field("Dictionary", "Dictionary")
+    id: int | None = field("Id", "ID", default=None)
+    label: str | None = field("Label", "Label", default=None)
+    dictionary: Resource | None = field("Dictionary", "Dictionary", default=None)

@@ -8,5 +8,5 @@ from pyodk.models.base import Model, field
 class Link(Model):
     """A hypermedia link of a Resource."""
 
-    href: str | None = field("Href", "Href")
-    rel: str | None = field("Rel", "Rel")
+    href: str | None = field("Href", "Href", default=None)
+    rel: str | None = field("Rel", "Rel", default=None)

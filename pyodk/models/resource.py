@@ -9,5 +9,5 @@ from pyodk.models.link import Link
 class Resource(Model):
     """A referenced object with its id and hypermedia links."""
 
-    links: list[Link] | None = field("Links", "Links")
-    id: int | None = field("Id", "ID")
+    links: list[Link] | None = field("Links", "Links", default=None)
+    id: int | None = field("Id", "ID", default=None)

@@ -18,18 +18,20 @@ STATUS_ERROR = 137
 class Ticket(Model):
     """A long-running operation; it is finished when ``end_date`` is set."""
 
-    id: int | None = field("Id", "ID")
-    creation_date: datetime | None = field("CreationDate", "Creation date")
-    creation_user: UserResource | None = field("CreationUser", "User who created the ticket")
-    end_date: datetime | None = field("EndDate", "End date of operation")
-    status: DictionaryItem | None = field("Status", "Status")
-    operation_type: DictionaryItem | None = field("OperationType", "Operation type")
-    object_id: int | None = field(
-        "ObjectId", "Object identifier on which the operation is performed"
+    id: int | None = field("Id", "ID", default=None)
+    creation_date: datetime | None = field("CreationDate", "Creation date", default=None)
+    creation_user: UserResource | None = field(
+        "CreationUser", "User who created the ticket", default=None
     )
-    object_type: DictionaryItem | None = field("ObjectType", "Object type")
-    object_name: str | None = field("ObjectName", "Object name")
-    progress: int | None = field("Progress", "Operation progress")
+    end_date: datetime | None = field("EndDate", "End date of operation", default=None)
+    status: DictionaryItem | None = field("Status", "Status", default=None)
+    operation_type: DictionaryItem | None = field("OperationType", "Operation type", default=None)
+    object_id: int | None = field(
+        "ObjectId", "Object identifier on which the operation is performed", default=None
+    )
+    object_type: DictionaryItem | None = field("ObjectType", "Object type", default=None)
+    object_name: str | None = field("ObjectName", "Object name", default=None)
+    progress: int | None = field("Progress", "Operation progress", default=None)
 
     @property
     def is_finished(self) -> bool:

@@ -8,7 +8,7 @@ from pyodk.models.base import Model, field
 class UserResource(Model):
     """The Oktawave user who created an object."""
 
-    id: int | None = field("Id", "ID")
-    login: str | None = field("Login", "Login")
-    first_name: str | None = field("FirstName", "First name")
-    last_name: str | None = field("LastName", "Last name")
+    id: int | None = field("Id", "ID", default=None)
+    login: str | None = field("Login", "Login", default=None)
+    first_name: str | None = field("FirstName", "First name", default=None)
+    last_name: str | None = field("LastName", "Last name", default=None)
