@@ -26,9 +26,10 @@ The tree, so that callers can catch as broadly or as narrowly as they like::
           +-- TicketFailedError       the ticket ended in Status 137 (Error)
           +-- TicketTimeoutError      the ticket was still running when the wait ran out
 
-Bad arguments to an operation are refused before anything is sent with ApiTypeError or ApiValueError:
-they are the built-in TypeError and ValueError that generated clients raise, and ApiException too, so
-that the ``except ApiException`` of the reference examples reports them instead of crashing.
+Bad arguments to an operation are refused before anything is sent with ApiTypeError or
+ApiValueError: they are the built-in TypeError and ValueError that generated clients raise, and
+ApiException too, so that the ``except ApiException`` of the reference examples reports them
+instead of crashing.
 """
 
 from __future__ import annotations
@@ -162,7 +163,7 @@ class ApiTypeError(ApiException, TypeError):
 
 
 class ApiValueError(ApiException, ValueError):
-    """An operation argument that breaks a rule (missing, out of range, not allowed); nothing was sent."""
+    """An argument breaks a rule (missing, out of range, not allowed); nothing was sent."""
 
     def __init__(self, message: str) -> None:
         super().__init__(status=None, reason=message)

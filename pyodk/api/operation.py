@@ -138,7 +138,9 @@ class Operation:
             elif key in self._by_name:
                 arguments[key] = value
             else:
-                raise ApiTypeError(f"Got an unexpected keyword argument '{key}' to method {self.name}")
+                raise ApiTypeError(
+                    f"Got an unexpected keyword argument '{key}' to method {self.name}"
+                )
         validate = api_client.client_side_validation
         path_params: dict[str, Any] = {}
         query_params: list[tuple[str, Any]] = []
