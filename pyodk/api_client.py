@@ -173,16 +173,19 @@ class ApiClient:
             headers.update(header_params)
         if self.cookie:
             headers["Cookie"] = self.cookie
-        headers = {
-            name: str(value)
-            for name, value in self.parameters_to_tuples(headers, collection_formats)
-        }
+        if set(map(type, headers.values())) != {str}:
+            # Generated modules may pass numbers, bools, dates or lists: render them as text.
+            headers = {
+                name: str(value)
+                for name, value in self.parameters_to_tuples(headers, collection_formats)
+            }
         check_header_values(headers)
 
         if path_params:
             safe = config.safe_chars_for_path_param
             for name, value in self.parameters_to_tuples(path_params, collection_formats):
-                segment = quote(str(value), safe=safe)
+                # An int (every id) is digits and maybe "-": nothing to quote, never unsafe.
+                segment = str(value) if type(value) is int else quote(str(value), safe=safe)
                 if segment in _UNSAFE_SEGMENTS:
                     # "/snapshots/.." is "/" once normalised, "/snapshots/" is the whole list.
                     raise ValueError(
@@ -368,11 +371,8 @@ class ApiClient:
         if content_type and content_type not in _JSON_CONTENT_TYPES:
             raise _decode_error(response, f"expected a JSON answer, got {content_type!r}")
         try:
-            body = response.data
-            if isinstance(body, str):
-                # .NET may start UTF-8 with a byte order mark; RFC 8259 lets parsers skip it.
-                body = body.removeprefix("\ufeff")
-            data = json.loads(body)
+            # The text is not kept: it is freed before the models are built.
+            data = json.loads(_json_text(response))
         except ValueError as exc:
             raise _decode_error(response, f"the body is not valid JSON ({exc})") from exc
         except RecursionError as exc:
@@ -387,12 +387,25 @@ class ApiClient:
 
 def check_header_values(headers: Mapping[str, str]) -> None:
     """Refuse CR or LF in a header, which would let a value smuggle in headers of its own."""
+    text = "".join(headers) + "".join(headers.values())
+    if "\r" not in text and "\n" not in text:
+        return
     for name, value in headers.items():
         if "\r" in name or "\n" in name or "\r" in value or "\n" in value:
             raise ValueError(f"header {name!r} contains a CR or LF character; refusing to send it")
 
 
+def _json_text(response: RESTResponse) -> Any:
+    body = response.data
+    if isinstance(body, str):
+        # .NET may start UTF-8 with a byte order mark; RFC 8259 lets parsers skip it.
+        return body.removeprefix("\ufeff")
+    return body
+
+
 def _query_text(value: Any) -> Any:
+    if type(value) is int or type(value) is str:
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if hasattr(value, "isoformat"):

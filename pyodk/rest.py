@@ -51,20 +51,40 @@ logger = logging.getLogger("pyodk")
 _SENSITIVE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "set-cookie"})
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "OPTIONS", "DELETE"})
 _STREAM_CHUNK = 64 * 1024
+#: Deflate inflates at most ~1032:1, so a 1 KiB piece of a compressed body yields at most ~1 MiB.
+_ENCODED_CHUNK = 1024
+#: Compact UTF-8 JSON; one encoder for all requests (json.dumps with options builds one per call).
+_JSON_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 _unverified_warning_lock = threading.Lock()
 _unverified_warning_given = False
 
 
 class RESTResponse(io.IOBase):
-    """A fully read answer: ``status``, ``reason``, ``data`` (text) and its headers."""
+    """A fully read answer: ``status``, ``reason``, ``data`` (text) and its headers.
+
+    ``raw_data`` holds the body as bytes. ``data`` decodes them, by the charset the answer names
+    (UTF-8 by default), each time it is read: a body decoded straight into models is then never
+    held as text too (a 1000-snapshot page is 700 KB of it).
+    """
 
     def __init__(self, resp: Any, data: bytes) -> None:
         self.urllib3_response = resp
         self.status: int = resp.status
         self.reason: str = resp.reason
         self.raw_data = data
-        self.data: str = data.decode(_charset(resp.headers), errors="replace")
+        self._data: str | None = None
+
+    @property
+    def data(self) -> str:
+        """The body as text."""
+        if self._data is not None:
+            return self._data
+        return self.raw_data.decode(_charset(self.urllib3_response.headers), errors="replace")
+
+    @data.setter
+    def data(self, value: str) -> None:
+        self._data = value
 
     def getheaders(self) -> Mapping[str, str]:
         """The answer's headers (case-insensitive mapping)."""
@@ -155,7 +175,8 @@ class RESTClientObject:
             url += "?" + urlencode(query_params)
         payload = _encode_body(method, headers, body, post_params)
         timeout = self.default_timeout if _request_timeout is None else _timeout(_request_timeout)
-        if logger.isEnabledFor(logging.DEBUG):
+        debug = logger.isEnabledFor(logging.DEBUG)
+        if debug:
             logger.debug("%s %s headers=%s", method, url, redact_headers(headers))
 
         policy = self.retry_policy
@@ -192,7 +213,7 @@ class RESTClientObject:
                     continue
             break
 
-        if logger.isEnabledFor(logging.DEBUG):
+        if debug:
             logger.debug("%s %s -> %d %s", method, url, resp.status, resp.reason)
         if not _preload_content and 200 <= resp.status <= 299:
             return resp
@@ -208,14 +229,19 @@ class RESTClientObject:
             if limit is None:
                 return resp.data  # type: ignore[no-any-return]
             length = resp.headers.get("Content-Length")
+            # Content-Length counts encoded bytes, and a 64 KiB gzip body can inflate to 64 MiB:
+            # only an unencoded body may be read whole on its length's word.
+            encoded = resp.headers.get("Content-Encoding", "identity").lower() != "identity"
             if length is not None and length.isdigit():
-                if int(length) <= limit:
+                if int(length) > limit:
+                    # Announced too large: refuse before reading a byte of it.
+                    raise _too_large(resp, limit)
+                if not encoded:
                     return resp.data  # type: ignore[no-any-return]
-                # Announced too large: refuse before reading a byte of it.
-                raise _too_large(resp, limit)
             chunks = []
             size = 0
-            for chunk in resp.stream(_STREAM_CHUNK):
+            # urllib3 1.26 inflates each piece read whole, so encoded pieces are kept small.
+            for chunk in resp.stream(_ENCODED_CHUNK if encoded else _STREAM_CHUNK):
                 size += len(chunk)
                 if size > limit:
                     raise _too_large(resp, limit)
@@ -320,7 +346,7 @@ def _encode_body(
         return body
     if isinstance(body, str):
         return body.encode("utf-8")
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _JSON_ENCODER.encode(body).encode("utf-8")
 
 
 def _charset(headers: Mapping[str, str]) -> str:
