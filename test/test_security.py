@@ -5,6 +5,8 @@ All servers listen on 127.0.0.1. "Nothing was sent" is checked on the server's o
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import http.client
 import logging
 import socket
@@ -413,6 +415,31 @@ def test_close_delimited_answer_over_the_limit_is_cut_off():
             pass
 
     assert type(call_against(respond, max_response_size=LIMIT)) is ResponseTooLargeError
+
+
+def gzipped(payload: bytes) -> Any:
+    body = gzip.compress(payload, 9)
+
+    def respond(handler: Any) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Encoding", "gzip")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        with contextlib.suppress(OSError):
+            handler.wfile.write(body)
+
+    return respond
+
+
+def test_a_compressed_body_is_measured_inflated_not_by_its_content_length():
+    # 32 MiB of JSON whitespace gzips to ~32 KiB: far under the limit as announced.
+    error = call_against(gzipped(b" " * (32 * 1024 * 1024)), max_response_size=LIMIT)
+    assert type(error) is ResponseTooLargeError
+    with ScriptedServer(gzipped(b'{"Id": 5002, "Name": "zipped"}')) as server:
+        config = configuration(server.url, max_response_size=LIMIT)
+        with pyodk.ApiClient(config) as api_client:
+            assert pyodk.OCISnapshotsApi(api_client).snapshots_get_0(1).name == "zipped"
 
 
 def test_answers_under_the_limit_decode_and_none_turns_the_limit_off():
