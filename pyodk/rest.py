@@ -21,6 +21,7 @@ import certifi
 import urllib3
 from urllib3.exceptions import (
     ConnectTimeoutError,
+    EmptyPoolError,
     HTTPError,
     MaxRetryError,
     NewConnectionError,
@@ -190,6 +191,9 @@ class RESTClientObject:
                     headers=headers,
                     timeout=timeout,
                     retries=self.urllib3_retries,
+                    # With every pooled connection taken (by streamed answers never released,
+                    # say), wait for one no longer than for a connect, instead of for ever.
+                    pool_timeout=timeout.connect_timeout,
                     redirect=False,
                     preload_content=False,
                 )
@@ -285,8 +289,11 @@ def transport_error(exc: BaseException) -> TransportError:
         return ProxyError(text)
     if isinstance(exc, SSLError | ssl.SSLError):
         return TLSError(text)
-    # NewConnectionError subclasses ConnectTimeoutError: both mean nothing was sent.
-    if isinstance(exc, NewConnectionError | ConnectTimeoutError | ConnectionRefusedError):
+    # NewConnectionError subclasses ConnectTimeoutError: both mean nothing was sent, and so does
+    # EmptyPoolError (no free connection to send it on).
+    if isinstance(
+        exc, NewConnectionError | ConnectTimeoutError | ConnectionRefusedError | EmptyPoolError
+    ):
         return ConnectionFailedError(text)
     if isinstance(exc, ReadTimeoutError | TimeoutError):
         return ResponseTimeoutError(text)

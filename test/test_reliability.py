@@ -520,6 +520,20 @@ def test_async_req_under_load_and_close_while_idle(fake, make_client):
     assert client.snapshots.snapshots_get_0(SNAPSHOT).id == SNAPSHOT
 
 
+def test_waiting_for_a_pooled_connection_is_bounded_by_the_connect_timeout(fake, make_client):
+    """A streamed answer never released holds its connection; the next call must not hang."""
+    client = make_client(retries=0, connection_pool_maxsize=1, connect_timeout=0.4)
+    held = client.snapshots.snapshots_get_0(SNAPSHOT, _preload_content=False)
+    error, elapsed = timed(lambda: client.snapshots.snapshots_get_0(SNAPSHOT))
+    assert isinstance(error, ConnectionFailedError) and error.status == 0
+    assert isinstance(error.__cause__, urllib3.exceptions.EmptyPoolError)
+    assert 0.35 <= elapsed < 0.4 + MARGIN
+    assert [r.method for r in fake.requests] == ["GET"]  # the second call sent nothing
+    held.read()
+    held.release_conn()
+    assert client.snapshots.snapshots_get_0(SNAPSHOT).id == SNAPSHOT
+
+
 # ------------------------------------------------------------------------------- nothing lost
 
 LIFECYCLE_INSTANCE = 230  # the seeded instance without snapshots
