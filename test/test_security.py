@@ -205,6 +205,21 @@ def test_exception_messages_mask_a_set_cookie_from_the_server():
     assert COOKIE_SECRET in caught.value.headers["Set-Cookie"]  # the caller can still read it
 
 
+def test_a_redirect_is_not_followed_so_the_token_goes_nowhere_else():
+    with ScriptedServer(lambda h: send_json(h, {"Id": 1})) as elsewhere:
+
+        def respond(handler: Any) -> None:
+            handler.send_response(302)
+            handler.send_header("Location", f"{elsewhere.url}/snapshots/1")
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+
+        error = call_against(respond)
+        assert elsewhere.requests == []
+    assert type(error) is ApiException and error.status == 302
+    assert error.headers["Location"].startswith(elsewhere.url)
+
+
 def test_configuration_repr_masks_proxy_credentials():
     config = pyodk.Configuration()
     config.proxy = f"http://ops:{PROXY_SECRET}@127.0.0.1:3128"
