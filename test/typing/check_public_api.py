@@ -72,3 +72,15 @@ def errors(error: ApiException) -> None:
 def misuse(api: pyodk.OCISnapshotsApi) -> None:
     api.snapshots_get_0(1, feilds="Id")  # type: ignore[call-overload]  # a typo is caught
     api.snapshots_get_0("1")  # type: ignore[call-overload]  # ids are ints
+
+
+def helpers(api: pyodk.OCISnapshotsApi, tickets: pyodk.TicketsApi, ticket: pyodk.Ticket) -> None:
+    assert_type(pyodk.paginate(api.snapshots_get, instance_id=56), pyodk.Paged[pyodk.Snapshot])
+    assert_type(pyodk.paginate(tickets.tickets_get, page_size=50), pyodk.Paged[pyodk.Ticket])
+    for snapshot in pyodk.paginate(api.instances_get_snapshots, 56):
+        assert_type(snapshot, pyodk.Snapshot)
+    assert_type(pyodk.wait_for_ticket(api, ticket, timeout=60), pyodk.Ticket)
+    assert_type(pyodk.create_snapshot_and_wait(api, 56, "nightly"), pyodk.Snapshot)
+    assert_type(pyodk.restore_snapshot_and_wait(api, 5002), pyodk.Ticket)
+    assert_type(pyodk.delete_snapshot_and_wait(api, 5003), pyodk.Ticket)
+    assert_type(pyodk.Configuration.from_env(), pyodk.Configuration)
