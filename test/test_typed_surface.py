@@ -1,0 +1,69 @@
+"""The typed surface stays in step with what runs.
+
+The API methods' overloads are written out for type checkers and IDEs, while the parameters that
+are actually accepted come from each ``Operation``. A parameter added to one and not the other
+would make checkers refuse a valid call (or accept an invalid one): this test reads the overloads
+from the source (``typing.get_overloads`` is 3.11+) and compares.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from pathlib import Path
+
+import pytest
+
+import pyodk
+from pyodk.api.operation import find_operation
+
+API_CLASSES = (pyodk.OCISnapshotsApi, pyodk.TicketsApi)
+_OVERLOAD_RETURNS = ("{M}", "AsyncResult[{M}]", "Any")
+
+
+def _overloads(cls: type) -> dict[str, list[ast.FunctionDef]]:
+    tree = ast.parse(Path(inspect.getfile(cls)).read_text(encoding="utf-8"))
+    (node,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls.__name__]
+    found: dict[str, list[ast.FunctionDef]] = {}
+    for item in node.body:
+        if isinstance(item, ast.FunctionDef) and any(
+            isinstance(d, ast.Name) and d.id == "overload" for d in item.decorator_list
+        ):
+            found.setdefault(item.name, []).append(item)
+    return found
+
+
+def _methods() -> list[tuple[type, str]]:
+    return [
+        (cls, name)
+        for cls in API_CLASSES
+        for name in vars(cls)
+        if not name.startswith("_") and callable(getattr(cls, name))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cls", "name"), _methods(), ids=[f"{c.__name__}.{n}" for c, n in _methods()]
+)
+def test_overloads_take_exactly_the_operations_parameters(cls: type, name: str) -> None:
+    operation = find_operation(name.removesuffix("_with_http_info"))
+    assert operation is not None, f"{name} runs no registered operation"
+    required = [p.name for p in operation.params if p.required]
+    optional = sorted(p.name for p in operation.params if not p.required)
+    model = operation.response_type
+    result = f"HttpInfo[{model}]" if name.endswith("_with_http_info") else model
+
+    overloads = _overloads(cls).get(name, [])
+    assert len(overloads) == 3, f"{name}: model, AsyncResult and Any overloads"
+    for overload, returns in zip(overloads, _OVERLOAD_RETURNS, strict=True):
+        arguments = overload.args
+        assert [a.arg for a in arguments.args] == ["self", *required], name
+        keywords = sorted(a.arg for a in arguments.kwonlyargs if a.arg != "async_req")
+        assert keywords == optional, name
+        assert "async_req" in [a.arg for a in arguments.kwonlyargs], name
+        assert arguments.kwarg is not None, f"{name}: the call options as **kwargs"
+        assert ast.unparse(overload.returns) == returns.format(M=result), name
+
+    # The implementation takes the required parameters positionally, the rest by keyword.
+    signature = inspect.signature(getattr(cls, name))
+    assert list(signature.parameters) == ["self", *required, "kwargs"], name
