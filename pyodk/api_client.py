@@ -7,6 +7,7 @@ keeps no per-call state on itself: one instance can be shared by many threads.
 
 from __future__ import annotations
 
+import functools
 import json
 import mimetypes
 import os
@@ -367,7 +368,7 @@ class ApiClient:
         """
         if response_type == "file":
             raise TypeError("file responses are not part of the Oktawave snapshots API")
-        content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+        content_type = _media_type(response.getheader("Content-Type") or "")
         if content_type and content_type not in _JSON_CONTENT_TYPES:
             raise _decode_error(response, f"expected a JSON answer, got {content_type!r}")
         try:
@@ -393,6 +394,12 @@ def check_header_values(headers: Mapping[str, str]) -> None:
     for name, value in headers.items():
         if "\r" in name or "\n" in name or "\r" in value or "\n" in value:
             raise ValueError(f"header {name!r} contains a CR or LF character; refusing to send it")
+
+
+@functools.lru_cache(maxsize=64)
+def _media_type(content_type: str) -> str:
+    """``application/json`` from ``Application/JSON; charset=utf-8`` (cached: runs per answer)."""
+    return content_type.split(";")[0].strip().lower()
 
 
 def _json_text(response: RESTResponse) -> Any:

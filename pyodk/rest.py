@@ -7,6 +7,7 @@ urllib3 1.26 and 2.x.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import logging
@@ -357,7 +358,12 @@ def _encode_body(
 
 
 def _charset(headers: Mapping[str, str]) -> str:
-    content_type = headers.get("Content-Type") or ""
+    return _charset_of(headers.get("Content-Type") or "")
+
+
+@functools.lru_cache(maxsize=64)
+def _charset_of(content_type: str) -> str:
+    # Cached: a server sends the same one or two Content-Type values, and this runs per answer.
     for part in content_type.split(";")[1:]:
         key, _, value = part.partition("=")
         if key.strip().lower() == "charset" and value.strip():
