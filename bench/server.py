@@ -16,6 +16,7 @@ Routes (everything else is a 404):
 from __future__ import annotations
 
 import json
+import os
 import socket
 import sys
 import threading
@@ -188,6 +189,10 @@ def serve(listener: socket.socket) -> None:
 
 
 def main() -> None:
+    if "--cpus" in sys.argv:
+        # bench/run.py keeps the server off the client's CPU, so that they do not take turns.
+        cpus = sys.argv[sys.argv.index("--cpus") + 1]
+        os.sched_setaffinity(0, {int(cpu) for cpu in cpus.split(",")})
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
