@@ -106,6 +106,8 @@ class Operation:
         self.params = params
         self.response_type = response_type
         self._by_name = {p.name: p for p in params}
+        # Error messages' prefixes, made once rather than on every call.
+        self._where = {p.name: f"{name}(): `{p.name}`" for p in params}
         # Operation names are swagger operationIds, unique across the API: helpers such as
         # pyodk.paginate find an API method's operation by its name.
         _OPERATIONS[name] = self
@@ -176,7 +178,7 @@ class Operation:
         )
 
     def _check(self, param: Param, value: Any, validate: bool) -> None:
-        where = f"{self.name}(): `{param.name}`"
+        where = self._where[param.name]
         if param.type == "int":
             # Path ids are always checked: only an int is sure to stay inside its path segment.
             is_int = isinstance(value, int) and not isinstance(value, bool)
