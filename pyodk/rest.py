@@ -113,7 +113,8 @@ class RESTClientObject:
             self.urllib3_retries: Any = retries.new(raise_on_status=False)
         else:
             self.retry_policy = RetryPolicy.coerce(retries)
-            self.urllib3_retries = False
+            # What urllib3 makes of retries=False, redirect=False, made once instead of per request.
+            self.urllib3_retries = urllib3.Retry(False, redirect=False)
         self.max_response_size = configuration.max_response_size
 
         pool_args: dict[str, Any] = {
