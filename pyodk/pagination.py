@@ -76,7 +76,10 @@ class Paged(Generic[T]):
 
     def __iter__(self) -> Iterator[T]:
         for page in self.by_page():
-            yield from page
+            items = iter(page)
+            # The exhausted iterator lets go of the page before the next one is fetched.
+            del page
+            yield from items
 
     def by_page(self) -> Iterator[list[T]]:
         """Yield the items page by page (a page left empty by ``max_items`` is not yielded)."""
@@ -132,6 +135,8 @@ class Paged(Generic[T]):
             ):
                 return
             number += 1
+            # Let go of this page before fetching the next: one page held at a time, not two.
+            del collection, items, fresh
 
     def __repr__(self) -> str:
         limit = "" if self._max_items is None else f", max_items={self._max_items}"
