@@ -379,7 +379,8 @@ class ApiClient:
         except RecursionError as exc:
             raise _decode_error(response, "the body is nested too deeply") from exc
         try:
-            return decoder_for(response_type)(data)
+            # The parsed document is ours alone: let the decoder free it as it goes.
+            return decoder_for(response_type, consume=True)(data)
         except ModelDecodeError as exc:
             raise _decode_error(response, f"the body does not fit {response_type}: {exc}") from exc
         except RecursionError as exc:

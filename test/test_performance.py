@@ -13,6 +13,7 @@ import pytest
 import urllib3
 
 import pyodk
+from pyodk.models import base
 from pyodk.rest import RESTResponse
 
 SNAPSHOT = {
@@ -112,3 +113,34 @@ def test_paginate_holds_one_page_at_a_time(monkeypatch: pytest.MonkeyPatch) -> N
     # While a page is fetched, only the item the caller holds is left of the one before.
     assert len(live_before_each_page) == 3
     assert max(live_before_each_page) - before <= 1, (before, live_before_each_page)
+
+
+def _ticket(ticket_id: int) -> dict[str, Any]:
+    status = {"Id": 135, "Label": "Running", "Dictionary": {"Id": 40, "Links": [{"Rel": "self"}]}}
+    return {"Id": ticket_id, "Status": status, "CreationDate": "2024-03-05T10:11:12Z"}
+
+
+def test_from_json_leaves_its_input_alone() -> None:
+    page = {"Items": [SNAPSHOT, None, SNAPSHOT], "Meta": {"Total": 3}}
+    wire = copy.deepcopy(page)
+    decoded = pyodk.ApiCollectionSnapshot.from_json(wire)
+    assert wire == page
+    assert decoded.items[1] is None and decoded.items[0] == decoded.items[2]
+
+
+def test_consuming_decoders_empty_the_lists_they_decode_and_decode_the_same() -> None:
+    tickets = {"Items": [_ticket(i) for i in range(5)], "Meta": {"Total": 5}}
+    expected = pyodk.ApiCollectionTicket.from_json(copy.deepcopy(tickets))
+    decode = base.decoder_for("ApiCollectionTicket", consume=True)
+    decoded = decode(tickets)
+    assert decoded == expected
+    assert [t.status.dictionary.links[0].rel for t in decoded.items] == ["self"] * 5
+    assert tickets["Items"] == []  # each item's dicts were freed as its model was built
+    assert base.decoder_for("list[Snapshot]", consume=True) is base.decoder_for("list[Snapshot]")
+
+
+def test_consuming_decoders_still_refuse_wrong_shapes() -> None:
+    decode = base.decoder_for("ApiCollectionSnapshot", consume=True)
+    with pytest.raises(pyodk.ModelDecodeError) as caught:
+        decode({"Items": [SNAPSHOT, {"Id": "seven"}]})
+    assert caught.value.path == "Snapshot.Id"
