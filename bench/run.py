@@ -1,6 +1,6 @@
 """pyodk's own cost per call, next to raw urllib3 + json.loads, against a local keep-alive server.
 
-    python bench/run.py            # the full table (about a minute on two cores)
+    python bench/run.py            # the full table (under a minute on two cores)
     python bench/run.py --quick    # tiny counts: shows the bench works, figures mean nothing
     python bench/run.py --profile page_1000   # cProfile of pyodk's side of one workload
 
@@ -54,7 +54,7 @@ CALLERS = 8
 TOKEN = "bench-token-0123456789abcdef"
 COMMAND = {"Name": "before deploy", "Description": "taken by the bench"}
 #: Timed rounds per side: many short ones, so that the fastest dodges other processes' bursts.
-ROUNDS = 30
+ROUNDS = 40
 
 
 @dataclass
@@ -208,12 +208,12 @@ def workloads(raw: Raw, sdk: Pyodk, quick: bool) -> list[Workload]:
         return 2 if quick else full
 
     return [
-        Workload("snapshots_get_0", "call", n(400), raw.snapshot, sdk.snapshot),
-        Workload("page_100", "call", n(80), lambda: raw.page(100), lambda: sdk.page(100)),
+        Workload("snapshots_get_0", "call", n(200), raw.snapshot, sdk.snapshot),
+        Workload("page_100", "call", n(100), lambda: raw.page(100), lambda: sdk.page(100)),
         Workload("page_1000", "call", n(10), lambda: raw.page(1000), lambda: sdk.page(1000)),
-        Workload("instances_post_snapshot", "call", n(400), raw.post_snapshot, sdk.post_snapshot),
+        Workload("instances_post_snapshot", "call", n(200), raw.post_snapshot, sdk.post_snapshot),
         Workload(f"walk_{WALK_TOTAL}", "walk", 1, raw.walk, sdk.walk),
-        Workload(f"async_{CALLERS}_callers", "call", n(50), raw.callers, sdk.callers),
+        Workload(f"async_{CALLERS}_callers", "call", n(25), raw.callers, sdk.callers),
     ]
 
 
