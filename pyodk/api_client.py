@@ -199,9 +199,8 @@ class ApiClient:
             body = self.sanitize_for_serialization(body)
         url = config.host + resource_path
 
-        sent_token = self.update_params_for_auth(headers, query, auth_settings)
-        try:
-            response = self.request(
+        def send() -> Any:
+            return self.request(
                 method,
                 url,
                 query_params=query,
@@ -211,6 +210,10 @@ class ApiClient:
                 _preload_content=_preload_content,
                 _request_timeout=_request_timeout,
             )
+
+        sent_token = self.update_params_for_auth(headers, query, auth_settings)
+        try:
+            response = send()
         except UnauthorizedError:
             # A token source may hold a token the server has revoked or expired early: fetch a
             # fresh one and try once more. A 401 means nothing was done, so resending is safe.
@@ -219,16 +222,7 @@ class ApiClient:
                 raise
             source.invalidate(sent_token)
             self.update_params_for_auth(headers, query, auth_settings)
-            response = self.request(
-                method,
-                url,
-                query_params=query,
-                headers=headers,
-                post_params=form,
-                body=body,
-                _preload_content=_preload_content,
-                _request_timeout=_request_timeout,
-            )
+            response = send()
 
         if _preload_content:
             data = self.deserialize(response, response_type) if response_type else None
