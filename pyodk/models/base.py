@@ -501,9 +501,10 @@ _ISO_DATETIME = re.compile(
 )
 
 
-def _fromisoformat_py310(text: str) -> _dt.datetime:
-    """What 3.11's ``datetime.fromisoformat`` makes of ASP.NET's datetimes, on Python 3.10.
+def _fromisoformat_rewritten(text: str) -> _dt.datetime:
+    """What 3.11's ``datetime.fromisoformat`` makes of ASP.NET's datetimes, on any Python.
 
+    Python 3.10 decodes with it first.
     Rewriting first is cheaper than failing first (an exception per datetime): a page of 1000
     snapshots decodes in 4.8 ms instead of 6.9. Anything else raises ValueError, and the
     generated decoders hand it to ``parse_datetime``.
@@ -519,7 +520,9 @@ def _fromisoformat_py310(text: str) -> _dt.datetime:
 
 
 #: The generated decoders' first try at a datetime string.
-_fromisoformat = _dt.datetime.fromisoformat if sys.version_info >= (3, 11) else _fromisoformat_py310
+_fromisoformat = (
+    _dt.datetime.fromisoformat if sys.version_info >= (3, 11) else _fromisoformat_rewritten
+)
 
 
 def parse_datetime(text: str, path: str = "datetime") -> _dt.datetime:
@@ -530,16 +533,10 @@ def parse_datetime(text: str, path: str = "datetime") -> _dt.datetime:
         pass
     if not isinstance(text, str):
         raise ModelDecodeError(path, "an ISO 8601 datetime string", text)
-    match = _ISO_DATETIME.match(text.strip())
-    if match:
-        base, fraction, offset = match.groups()
-        normal = base + ("." + (fraction + "000000")[:6] if fraction else "")
-        if offset:
-            normal += "+00:00" if offset == "Z" else offset
-        try:
-            return _dt.datetime.fromisoformat(normal)
-        except ValueError:
-            pass
+    try:
+        return _fromisoformat_rewritten(text.strip())
+    except ValueError:
+        pass
     try:
         return _dateutil_isoparse(text)
     except (ValueError, OverflowError) as exc:
