@@ -413,3 +413,31 @@ def test_utf8_byte_order_mark_is_skipped(stub, snapshots_api):
     # .NET's UTF-8 writers can prefix a BOM; json.loads on text refuses it unless it is skipped.
     stub.answer(raw=b"\xef\xbb\xbf" + json.dumps(SNAPSHOT_JSON).encode())
     check_snapshot(snapshots_api.snapshots_get_0(5001))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-02T10:15:30.1234567+01:00",
+        "2026-11-02T10:15:30.1234567-05:30",
+        "2026-11-02T10:15:30.1234567Z",
+        "2026-11-02T10:15:30.1234567",
+        "2026-11-02T10:15:30.12345678+01:00",
+        "2026-11-02T10:15:30.123456Z",
+        "2026-11-02T10:15:30.1Z",
+        "2026-11-02T10:15:30Z",
+        "2026-11-02T10:15:30",
+        "2026-11-02 10:15:30.1234567+01:00",
+    ],
+)
+def test_the_rewrite_python_3_10_decodes_with_agrees_with_dateutil(text):
+    # Python 3.10's generated decoders call this first; on 3.11+ only parse_datetime reaches it.
+    from dateutil.parser import isoparse
+
+    assert base._fromisoformat_rewritten(text) == isoparse(text)
+
+
+@pytest.mark.parametrize("text", ["2026-11-02T10:15:30.1234567+1", "yesterday", "2026-13-02T10:15"])
+def test_the_rewrite_refuses_what_is_not_iso_8601(text):
+    with pytest.raises(ValueError):
+        base._fromisoformat_rewritten(text)

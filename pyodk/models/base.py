@@ -504,11 +504,18 @@ _ISO_DATETIME = re.compile(
 def _fromisoformat_rewritten(text: str) -> _dt.datetime:
     """What 3.11's ``datetime.fromisoformat`` makes of ASP.NET's datetimes, on any Python.
 
-    Python 3.10 decodes with it first.
-    Rewriting first is cheaper than failing first (an exception per datetime): a page of 1000
-    snapshots decodes in 4.8 ms instead of 6.9. Anything else raises ValueError, and the
-    generated decoders hand it to ``parse_datetime``.
+    Python 3.10 decodes with it first: rewriting first is cheaper than failing first (an exception
+    per datetime). ASP.NET's usual shape, seconds then 7 fractional digits at [19:27] then ``Z``, an
+    offset or nothing, is cut to 6 digits by slicing (0.5 µs on 3.10); other forms go through a
+    regular expression (1.6 µs). Anything else raises ValueError, and the generated decoders hand
+    it to ``parse_datetime``.
     """
+    if len(text) > 26 and text[19] == "." and text[26].isdigit():
+        tail = text[27:]
+        try:
+            return _dt.datetime.fromisoformat(text[:26] + ("+00:00" if tail == "Z" else tail))
+        except ValueError:
+            pass  # 8 or more digits, or not the usual shape after all
     match = _ISO_DATETIME.match(text)
     if match is None:
         raise ValueError(f"not an ISO 8601 datetime: {text!r}")
