@@ -104,6 +104,7 @@ class RESTClientObject:
     ) -> None:
         self.configuration = configuration
         self.default_timeout = _timeout((configuration.connect_timeout, configuration.read_timeout))
+        self.default_pool_wait = _pool_wait(self.default_timeout)
         retries = configuration.retries
         if isinstance(retries, urllib3.Retry):
             # The caller chose urllib3's own retry behaviour: hand it over and stay out of its way,
@@ -177,7 +178,11 @@ class RESTClientObject:
         if query_params:
             url += "?" + urlencode(query_params)
         payload = _encode_body(method, headers, body, post_params)
-        timeout = self.default_timeout if _request_timeout is None else _timeout(_request_timeout)
+        if _request_timeout is None:
+            timeout, pool_wait = self.default_timeout, self.default_pool_wait
+        else:
+            timeout = _timeout(_request_timeout)
+            pool_wait = _pool_wait(timeout)
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug:
             logger.debug("%s %s headers=%s", method, url, redact_headers(headers))
@@ -193,9 +198,10 @@ class RESTClientObject:
                     headers=headers,
                     timeout=timeout,
                     retries=self.urllib3_retries,
-                    # With every pooled connection taken (by streamed answers never released,
-                    # say), wait for one no longer than for a connect, instead of for ever.
-                    pool_timeout=timeout.connect_timeout,
+                    # With every pooled connection taken (by slow calls, or by streamed answers
+                    # never released), wait for one at most as long as a whole call may take,
+                    # instead of for ever.
+                    pool_timeout=pool_wait,
                     redirect=False,
                     preload_content=False,
                 )
@@ -331,6 +337,18 @@ def _timeout(value: Any) -> urllib3.Timeout:
     raise TypeError(
         f"_request_timeout must be a number of seconds or a (connect, read) tuple, got {value!r}"
     )
+
+
+def _pool_wait(timeout: urllib3.Timeout) -> float | None:
+    """How long to wait for a free pooled connection: connect plus read, what one call may take.
+
+    Shorter would fail bursts of legitimately slow calls that a bigger pool would have served;
+    None (no limit) only when the caller turned a timeout off.
+    """
+    connect, read = timeout.connect_timeout, timeout.read_timeout
+    if isinstance(connect, (int, float)) and isinstance(read, (int, float)):
+        return float(connect + read)
+    return None
 
 
 def _encode_body(

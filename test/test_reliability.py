@@ -520,9 +520,14 @@ def test_async_req_under_load_and_close_while_idle(fake, make_client):
     assert client.snapshots.snapshots_get_0(SNAPSHOT).id == SNAPSHOT
 
 
-def test_waiting_for_a_pooled_connection_is_bounded_by_the_connect_timeout(fake, make_client):
-    """A streamed answer never released holds its connection; the next call must not hang."""
-    client = make_client(retries=0, connection_pool_maxsize=1, connect_timeout=0.4)
+def test_waiting_for_a_pooled_connection_is_bounded_by_connect_plus_read(fake, make_client):
+    """A streamed answer never released holds its connection; the next call must not hang.
+
+    It waits as long as one whole call may take (connect + read timeouts), then fails unsent.
+    """
+    client = make_client(
+        retries=0, connection_pool_maxsize=1, connect_timeout=0.15, read_timeout=0.25
+    )
     held = client.snapshots.snapshots_get_0(SNAPSHOT, _preload_content=False)
     error, elapsed = timed(lambda: client.snapshots.snapshots_get_0(SNAPSHOT))
     assert isinstance(error, ConnectionFailedError) and error.status == 0
