@@ -211,7 +211,7 @@ class PasswordGrant:
         # Never put this body into a message: it holds the tokens.
         try:
             answer = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             answer = None
         access = answer.get("access_token") if isinstance(answer, dict) else None
         if not isinstance(access, str) or not access:
@@ -264,7 +264,7 @@ def _oauth_error(body: str | None) -> tuple[str | None, str | None]:
     """``error`` and ``error_description`` of an RFC 6749 error body, if it is one."""
     try:
         parsed: Any = json.loads(body or "")
-    except ValueError:
+    except (ValueError, RecursionError):
         return None, None
     if not isinstance(parsed, dict):
         return None, None
@@ -279,6 +279,6 @@ def _oauth_error(body: str | None) -> tuple[str | None, str | None]:
 def _seconds(value: Any) -> int:
     try:
         seconds = int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400, inf, a 400-digit int
         return _ASSUMED_LIFETIME
     return seconds if seconds > 0 else _ASSUMED_LIFETIME

@@ -82,7 +82,12 @@ class RESTResponse(io.IOBase):
         """The body as text."""
         if self._data is not None:
             return self._data
-        return self.raw_data.decode(_charset(self.urllib3_response.headers), errors="replace")
+        try:
+            return self.raw_data.decode(_charset(self.urllib3_response.headers), errors="replace")
+        except UnicodeError:
+            # A codec that refuses errors="replace" (idna) or fails anyway (punycode): the charset
+            # came from the server, and a hostile one must not escape as a bare UnicodeError.
+            return self.raw_data.decode("utf-8", errors="replace")
 
     @data.setter
     def data(self, value: str) -> None:
@@ -244,7 +249,8 @@ class RESTClientObject:
             # Content-Length counts encoded bytes, and a 64 KiB gzip body can inflate to 64 MiB:
             # only an unencoded body may be read whole on its length's word.
             encoded = resp.headers.get("Content-Encoding", "identity").lower() != "identity"
-            if length is not None and length.isdigit():
+            # isascii(): "²".isdigit() is true, and int() refuses it.
+            if length is not None and length.isascii() and length.isdigit():
                 if int(length) > limit:
                     # Announced too large: refuse before reading a byte of it.
                     raise _too_large(resp, limit)
@@ -389,7 +395,7 @@ def _charset_of(content_type: str) -> str:
             charset = value.strip().strip('"')
             try:
                 "".encode(charset)
-            except LookupError:
+            except (LookupError, UnicodeError):  # unknown, or "undefined", which always fails
                 return "utf-8"
             return charset
     return "utf-8"

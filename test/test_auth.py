@@ -10,10 +10,12 @@ import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
 from fake_http import ManualClock
+from reliability_helpers import ScriptedServer
 
 import pyodk
 from pyodk.auth import PasswordGrant
@@ -235,6 +237,42 @@ def test_an_unreachable_token_endpoint_is_a_token_error(env: Env) -> None:
         env.grant.token()
     assert caught.value.status == 0 and caught.value.error is None
     assert isinstance(caught.value.__cause__, pyodk.TransportError)
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "lifetime"),
+    [
+        (b'{"access_token": "t", "expires_in": 1e400}', 200, 3600),  # infinity
+        (b'{"access_token": "t", "expires_in": "inf"}', 200, 3600),
+        (b'{"access_token": "t", "expires_in": ' + b"9" * 400 + b"}", 200, 3600),  # > any float
+        (b'{"access_token": "t", "expires_in": 120}', 200, 120),
+        (b"[" * 100_000 + b"]" * 100_000, 200, None),  # nested too deeply for json.loads
+        (b"[" * 100_000 + b"]" * 100_000, 400, None),  # the same as an OAuth2 error body
+    ],
+    ids=["1e400", "inf-text", "400-digits", "normal", "deep-200", "deep-400"],
+)
+def test_a_hostile_token_answer_is_a_token_error_or_a_sane_lifetime(
+    body: bytes, status: int, lifetime: int | None
+) -> None:
+    def respond(handler: Any) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    clock = ManualClock()
+    with ScriptedServer(respond) as server:
+        grant = PasswordGrant(
+            "id", "secret", "user", "password", token_url=server.url + "/token", clock=clock
+        )
+        if lifetime is None:
+            with pytest.raises(pyodk.TokenError):
+                grant.token()
+            return
+        assert grant.token() == "t"
+        clock.advance(lifetime - 1 - min(60, lifetime / 10))
+        assert grant.token() == "t" and len(server.requests) == 1
 
 
 def test_credentials_that_need_form_encoding_are_sent_right() -> None:

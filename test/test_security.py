@@ -494,6 +494,50 @@ def test_streaming_path_reads_any_size_in_pieces():
     assert max(sizes) <= 64 * 1024
 
 
+@pytest.mark.parametrize("charset", ["undefined", "idna", "punycode"])
+@pytest.mark.parametrize("status", [200, 500])
+def test_a_hostile_charset_never_escapes_as_a_unicode_error(charset, status):
+    """Codecs that always fail (undefined), refuse errors="replace" (idna) or fail anyway."""
+    respond = answer(
+        b'{"Id": 5002, "Name": "x\xff"}', f"application/json; charset={charset}", status
+    )
+    if status == 200:
+        with ScriptedServer(respond) as server:
+            config = configuration(server.url, retries=0)
+            with pyodk.ApiClient(config) as api_client:
+                snapshot = pyodk.OCISnapshotsApi(api_client).snapshots_get_0(SNAPSHOT)
+        assert snapshot.id == SNAPSHOT and snapshot.name == "x\ufffd"
+    else:
+        error = call_against(respond)
+        assert type(error) is ServerError and error.body and "5002" in error.body
+
+
+@pytest.mark.parametrize("header", ["Retry-After", "Content-Length"])
+def test_non_ascii_digits_in_a_number_header_never_escape_as_a_value_error(header):
+    """'\u00b2'.isdigit() is true, yet int() and float() refuse it."""
+
+    def respond(handler: Any) -> None:
+        handler.send_response(503 if header == "Retry-After" else 200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header(header, "\u00b2")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.wfile.write(b'{"Id": 5002}')
+        handler.close_connection = True
+
+    sleeps = Sleeps()
+    with ScriptedServer(respond) as server:
+        config = configuration(server.url, retries=policy(1, sleep=sleeps))
+        with pyodk.ApiClient(config) as api_client:
+            api = pyodk.OCISnapshotsApi(api_client)
+            if header == "Retry-After":
+                with pytest.raises(ServerError):
+                    api.snapshots_get_0(SNAPSHOT)
+                assert len(server.requests) == 2 and len(sleeps) == 1  # backoff, not the header
+            else:
+                assert api.snapshots_get_0(SNAPSHOT).id == SNAPSHOT
+
+
 def test_arbitrary_bytes_from_a_raw_socket_never_escape_as_non_pyodk_errors():
     """Garbage instead of HTTP: a status line that is not one, or binary noise."""
     for garbage in (b"HELLO\r\n\r\n", b"\x00\xff" * 50, b"HTTP/1.1 abc Nope\r\n\r\n"):
