@@ -62,7 +62,8 @@ class Configuration:
     def __init__(self) -> None:
         default = Configuration._default
         if default is not None:
-            self.__dict__.update(copy.deepcopy(default.__dict__))
+            # Through __deepcopy__: a token source (it holds a lock) is shared, not copied.
+            self.__dict__.update(copy.deepcopy(default).__dict__)
             return
         #: Base URL of the API, without a trailing slash.
         self.host: str = DEFAULT_HOST

@@ -113,6 +113,19 @@ def test_set_default_and_get_default_copy(clean_default):
     assert Configuration().host == "https://pl1-api.oktawave.com/services"
 
 
+def test_a_default_with_a_token_source_shares_it_with_every_new_configuration(clean_default):
+    from pyodk.auth import PasswordGrant
+
+    config = Configuration()
+    config.token_source = PasswordGrant("id", "secret", "user", "password")
+    Configuration.set_default(config)
+
+    # The token source holds a lock: it cannot be deep-copied, and one cache serves every copy.
+    assert Configuration().token_source is config.token_source
+    assert Configuration.get_default_copy().token_source is config.token_source
+    assert Configuration.from_env({}).token_source is config.token_source
+
+
 def _all_handlers() -> list[logging.Handler]:
     loggers = [logging.getLogger(), logging.getLogger("pyodk"), logging.getLogger("urllib3")]
     return [h for lg in loggers for h in lg.handlers]
