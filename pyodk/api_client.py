@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from pyodk._version import __version__
-from pyodk.configuration import Configuration
+from pyodk.configuration import Configuration, without_password
 from pyodk.exceptions import ModelDecodeError, ResponseDecodeError, UnauthorizedError
 from pyodk.models.base import decoder_for, to_wire
 from pyodk.rest import RESTClientObject, RESTResponse
@@ -102,7 +102,7 @@ class ApiClient:
         self.default_headers[header_name] = header_value
 
     def __repr__(self) -> str:
-        return f"ApiClient(host={self.configuration.host!r})"
+        return f"ApiClient(host={without_password(self.configuration.host)!r})"
 
     # -- the request path -------------------------------------------------------------------
 

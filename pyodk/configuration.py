@@ -234,7 +234,7 @@ class Configuration:
             f"Python Version: {sys.version.split()[0]}\n"
             "Version of the API: v1\n"
             f"SDK Package Version: {__version__}\n"
-            f"Host: {self.host}"
+            f"Host: {without_password(self.host)}"
         )
 
     def __repr__(self) -> str:
@@ -245,8 +245,8 @@ class Configuration:
                 value = "***" if value else value
             elif public == "username" and value:
                 value = "***"
-            elif public == "proxy" and value:
-                value = _without_password(value)
+            elif public in ("proxy", "host") and value:
+                value = without_password(value)
             elif public == "proxy_headers" and value:
                 # Proxy-Authorization carries credentials; the names alone are enough to debug.
                 value = dict.fromkeys(value, "***")
@@ -264,7 +264,7 @@ class Configuration:
         return clone
 
 
-def _without_password(url: str) -> str:
+def without_password(url: str) -> str:
     """``url`` with the password of its user-info (``http://user:secret@proxy``) masked."""
     scheme, sep, rest = url.partition("://")
     if not sep:

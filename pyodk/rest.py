@@ -32,7 +32,7 @@ from urllib3.exceptions import (
 )
 from urllib3.exceptions import ProxyError as _Urllib3ProxyError
 
-from pyodk.configuration import Configuration
+from pyodk.configuration import Configuration, without_password
 from pyodk.exceptions import (
     ApiException,
     ConnectionDroppedError,
@@ -190,7 +190,7 @@ class RESTClientObject:
             pool_wait = _pool_wait(timeout)
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug:
-            logger.debug("%s %s headers=%s", method, url, redact_headers(headers))
+            logger.debug("%s %s headers=%s", method, without_password(url), redact_headers(headers))
 
         policy = self.retry_policy
         attempt = 0
@@ -217,21 +217,33 @@ class RESTClientObject:
                 delay = policy.delay_after_error(attempt, method, error)
                 if delay is None:
                     raise error from exc
-                logger.info("retrying %s %s in %.2fs after %s", method, url, delay, error.reason)
+                logger.info(
+                    "retrying %s %s in %.2fs after %s",
+                    method,
+                    without_password(url),
+                    delay,
+                    error.reason,
+                )
                 policy.sleep(delay)
                 attempt += 1
                 continue
             if resp.status in policy.statuses and not 200 <= resp.status <= 299:
                 delay = policy.delay_after_status(attempt, method, resp.status, resp.headers)
                 if delay is not None:
-                    logger.info("retrying %s %s in %.2fs after %d", method, url, delay, resp.status)
+                    logger.info(
+                        "retrying %s %s in %.2fs after %d",
+                        method,
+                        without_password(url),
+                        delay,
+                        resp.status,
+                    )
                     policy.sleep(delay)
                     attempt += 1
                     continue
             break
 
         if debug:
-            logger.debug("%s %s -> %d %s", method, url, resp.status, resp.reason)
+            logger.debug("%s %s -> %d %s", method, without_password(url), resp.status, resp.reason)
         if not _preload_content and 200 <= resp.status <= 299:
             return resp
         response = RESTResponse(resp, data)

@@ -75,7 +75,7 @@ class RetryPolicy:
             return value
         if value is None or value is False:
             return cls(0)
-        if isinstance(value, int):
+        if isinstance(value, int) and not isinstance(value, bool):
             return cls(value)
         raise TypeError(f"retries must be an int or a RetryPolicy, got {type(value).__name__}")
 

@@ -29,6 +29,7 @@ from pyodk.exceptions import (
     TransportError,
 )
 from pyodk.models import CreateUpdateSnapshotCommand, Snapshot, Ticket
+from pyodk.pagination import paginate
 from pyodk.retry import parse_retry_after
 
 if TYPE_CHECKING:
@@ -65,6 +66,11 @@ DEFAULT_MAX_POLL_INTERVAL = 10.0
 DEFAULT_MAX_POLL_FAILURES = 5
 #: Gentle: from 1 s it takes about six polls (some 20 s) to reach the 10 s ceiling.
 BACKOFF_FACTOR = 1.5
+
+#: The shortest read timeout a poll gets, however little of the wait is left.
+_MIN_POLL_READ_TIMEOUT = 1.0
+#: Page size when listing an instance's snapshots: few requests, even for large trees.
+_LISTING_PAGE_SIZE = 500
 
 #: Errors that say nothing about the ticket, only about this one poll.
 _TRANSIENT_ERRORS = (TransportError, ServerError, TooManyRequestsError)
@@ -154,7 +160,9 @@ def wait_for_ticket(
         sleep(max(0.0, min(delay, remaining)))
         polls += 1
         try:
-            ticket = tickets_api.tickets_get_0(ticket_id)
+            ticket = tickets_api.tickets_get_0(
+                ticket_id, _request_timeout=_poll_timeout(client, deadline - clock())
+            )
         except _TRANSIENT_ERRORS as error:
             failures += 1
             if failures > max_poll_failures:
@@ -210,14 +218,14 @@ def create_snapshot_and_wait(
         command = CreateUpdateSnapshotCommand()
         if name is not None:
             command.name = name
-    before = api.instances_get_snapshots(instance_id).items or []
+    before = _snapshots_of(api, instance_id)
     seen_ids = {s.id for s in before}
     previous_current = next((s.id for s in before if s.is_current), None)
 
     ticket = api.instances_post_snapshot(instance_id, command)
     finished = wait_for_ticket(api.api_client, ticket, **wait)
 
-    after = api.instances_get_snapshots(instance_id).items or []
+    after = _snapshots_of(api, instance_id)
     candidates = [
         s
         for s in after
@@ -240,6 +248,12 @@ def create_snapshot_and_wait(
         )
 
     return min(candidates, key=preference)
+
+
+def _snapshots_of(api: OCISnapshotsApi, instance_id: int) -> list[Snapshot]:
+    """Every snapshot of the instance, over all pages (snapshots_get pages; a big tree may not fit
+    in one answer, and the new snapshot must not fall off the first page)."""
+    return list(paginate(api.snapshots_get, instance_id=instance_id, page_size=_LISTING_PAGE_SIZE))
 
 
 def restore_snapshot_and_wait(
@@ -278,6 +292,18 @@ def delete_snapshot_and_wait(
     :raises TicketFailedError, TicketTimeoutError: as ``wait_for_ticket``.
     """
     return wait_for_ticket(api.api_client, api.snapshots_delete(snapshot_id), **wait)
+
+
+def _poll_timeout(client: ApiClient, remaining: float) -> tuple[float | None, float | None]:
+    """A poll's (connect, read) timeouts: the client's, but a read no longer than the wait has left.
+
+    Otherwise one poll against a stalled server could overrun ``timeout`` by a whole read timeout
+    (60 s by default). At least a second, so that a poll at the deadline still has a chance.
+    """
+    config = client.configuration
+    budget = max(remaining, _MIN_POLL_READ_TIMEOUT)
+    read = config.read_timeout
+    return config.connect_timeout, budget if read is None else min(read, budget)
 
 
 def _grow(interval: float, ceiling: float) -> float:

@@ -622,3 +622,9 @@ def test_lifecycle_under_faults_ends_in_the_same_state_as_without(make_client):
         assert [r.fault for r in posts] == ["status", None, None]
         # Every fault but the POST's was absorbed by one retry inside pyodk.
         assert len(faulty.sleeps) == sum(1 for r in rough.requests if r.fault) - 1
+
+
+def test_retries_refuses_a_bool_rather_than_reading_true_as_one_retry():
+    assert pyodk.RetryPolicy.coerce(0).total == 0 and pyodk.RetryPolicy.coerce(2).total == 2
+    with pytest.raises(TypeError, match="got bool"):
+        pyodk.RetryPolicy.coerce(True)

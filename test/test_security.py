@@ -229,6 +229,21 @@ def test_configuration_repr_masks_proxy_credentials():
     assert "http://ops:***@127.0.0.1:3128" in text and "Proxy-Authorization" in text
 
 
+def test_credentials_in_the_host_url_are_masked_everywhere_they_are_shown(
+    stub, debug_logging, caplog
+):
+    host = stub.url.replace("http://", f"http://ops:{PROXY_SECRET}@")
+    config = configuration(host, "a-token")
+    config.retries = 0
+    with pyodk.ApiClient(config) as api_client:
+        stub.answer({"Id": 5002})
+        pyodk.OCISnapshotsApi(api_client).snapshots_get_0(5002)
+        shown = [repr(config), config.to_debug_report(), repr(api_client), caplog.text]
+    assert all("ops:***@127.0.0.1" in text for text in shown[:3])
+    assert "/services/snapshots/5002" in caplog.text  # the request was logged...
+    assert not [text for text in shown if PROXY_SECRET in text]  # ...without the password
+
+
 # ------------------------------------------------------------------ refused before sending
 
 

@@ -237,11 +237,13 @@ def test_create_and_wait_with_default_one_second_tickets_takes_one_poll() -> Non
             snapshot = pyodk.create_snapshot_and_wait(api, 56, "quick", sleep=clock.advance)
     assert snapshot.name == "quick" and snapshot.is_current
     assert [(r.method, r.path) for r in server.requests] == [
-        ("GET", "/services/instances/56/snapshots"),
+        ("GET", "/services/snapshots"),
         ("POST", "/services/instances/56/snapshots"),
         ("GET", "/services/tickets/880001"),
-        ("GET", "/services/instances/56/snapshots"),
+        ("GET", "/services/snapshots"),
     ]
+    listing = server.requests[0].query
+    assert listing["instanceId"] == ["56"] and listing["pageNumber"] == ["1"]
 
 
 def test_create_and_wait_finds_the_new_snapshot_among_namesakes(env: Env) -> None:
@@ -341,3 +343,23 @@ def test_delete_and_wait_removes_it_and_failure_keeps_it(env: Env) -> None:
         pyodk.delete_snapshot_and_wait(env.snapshots, survivor, clock=env.clock, sleep=env.sleep)
     assert caught.value.ticket is not None and caught.value.ticket.object_id == survivor
     assert survivor in env.server.snapshot_ids(56)
+
+
+def test_a_stalled_poll_cannot_overrun_the_wait_by_a_whole_read_timeout() -> None:
+    """Real time: client read timeout 10 s, wait 0.5 s: a poll's read is cut to 1 s, not 10."""
+    import time
+
+    with FakeOktawaveServer(ticket_duration=60) as server:
+        configuration = pyodk.Configuration.from_env(server.environ())
+        configuration.read_timeout = 10.0
+        configuration.retries = 0
+        with pyodk.ApiClient(configuration) as client:
+            ticket = pyodk.OCISnapshotsApi(client).instances_post_snapshot(
+                56, pyodk.CreateUpdateSnapshotCommand(name="slow")
+            )
+            server.inject("stall", count=5, method="GET", path="/services/tickets", seconds=3.0)
+            started = time.monotonic()
+            with pytest.raises(pyodk.TicketTimeoutError):
+                pyodk.wait_for_ticket(client, ticket.id, timeout=0.5)
+            elapsed = time.monotonic() - started
+    assert 1.0 <= elapsed < 2.5  # one poll, its read cut to the 1 s minimum; not 10 s
