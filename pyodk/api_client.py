@@ -279,6 +279,8 @@ class ApiClient:
             if not setting["value"]:
                 continue
             if setting["in"] == "header":
+                # Only the credential is new here: the caller's headers were checked already.
+                check_header_values({setting["key"]: setting["value"]})
                 headers[setting["key"]] = setting["value"]
                 if setting["type"] == "oauth2":
                     token = setting["value"][len("Bearer ") :]
@@ -286,7 +288,6 @@ class ApiClient:
                 querys.append((setting["key"], setting["value"]))
             else:
                 raise ValueError("Authentication token must be in `query` or `header`")
-        check_header_values(headers)
         return token
 
     # -- parameters and headers -------------------------------------------------------------
