@@ -310,6 +310,41 @@ def print_table(results: list[Result], walk_page_peak: int | None) -> None:
     )
 
 
+#: Whole processes timed by start-up(): name -> the Python code they run.
+STARTUP_COMMANDS = {"python -c pass": "pass", "import pyodk": "import pyodk"}
+STARTUP_RUNS = 15
+
+
+def startup(quick: bool) -> None:
+    """Wall time of whole processes (median of several), and ``import pyodk``'s own share.
+
+    The share comes from ``python -X importtime``: the cumulative microseconds of the top-level
+    ``pyodk`` line, which leaves the interpreter's own start-up out.
+    """
+    runs = 2 if quick else STARTUP_RUNS
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    print()
+    for name, code in STARTUP_COMMANDS.items():
+        walls = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], env=env, check=True)
+            walls.append(time.perf_counter() - started)
+        print(f"start-up, {name}: {statistics.median(walls) * 1e3:.0f} ms (median of {runs})")
+    shares = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import pyodk"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        line = next(ln for ln in done.stderr.splitlines() if ln.rstrip().endswith("| pyodk"))
+        shares.append(int(line.split("|")[1]) / 1e3)
+    print(f"import pyodk alone (-X importtime): {statistics.median(shares):.1f} ms (median)")
+
+
 def _kib(size: int) -> str:
     return f"{size / 1024:,.0f} KiB"
 
@@ -362,6 +397,8 @@ def main(argv: list[str] | None = None) -> int:
         if any(r.workload.name.startswith("walk_") for r in results):
             walk_page_peak = peak_memory(lambda: sdk.page(WALK_PAGE_SIZE))
         print_table(results, walk_page_peak)
+        if not args.only:
+            startup(args.quick)
     finally:
         sdk.close()
         raw.close()
