@@ -4,7 +4,8 @@ It lives under ``/_fake``, outside the contract's ``/services`` and the token en
 never shadow an Oktawave path. Each endpoint takes a JSON object whose keys are the keyword
 arguments of the ``FakeOktawaveServer`` method it calls, and answers JSON. Control requests are
 not faulted and not logged: they are the test talking, not the client under test. No token is
-needed: the fake binds loopback, and the request log it serves has its secrets redacted.
+needed, which is why the fake binds loopback by default; the request log it serves has its secrets
+redacted.
 """
 
 from __future__ import annotations
