@@ -7,15 +7,19 @@ Oktawave's own Terraform provider does, with three differences: the first polls 
 operations are quick) and the interval then backs off gently to the provider's 10 s; transient
 failures are tolerated only while they are consecutive; and the wait has a deadline.
 
-Clock and sleep are parameters, so that tests need not wait for real time.
+Clock and sleep are parameters, so that tests need not wait for real time. Left out, they are
+looked up when the wait starts: real time (``time.monotonic``, ``time.sleep``), unless a test has
+installed another source with ``use_time_source`` for a while, as pyodk.testing's ``fake_oktawave``
+fixture does so that waits against the fake skip ahead instead of sleeping.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, TypedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, NamedTuple, TypedDict
 
 from pyodk.api.oci_snapshots_api import OCISnapshotsApi
 from pyodk.api.tickets_api import TicketsApi
@@ -51,6 +55,7 @@ __all__ = [
     "create_snapshot_and_wait",
     "delete_snapshot_and_wait",
     "restore_snapshot_and_wait",
+    "use_time_source",
     "wait_for_ticket",
 ]
 
@@ -88,8 +93,41 @@ class WaitOptions(TypedDict, total=False):
     on_progress: ProgressCallback | None
     max_poll_interval: float
     max_poll_failures: int
+    clock: Callable[[], float] | None
+    sleep: Callable[[float], None] | None
+
+
+class _TimeSource(NamedTuple):
     clock: Callable[[], float]
     sleep: Callable[[float], None]
+
+
+#: What waits use when given no clock= or sleep=; None means real time. Set only by use_time_source.
+_time_source: _TimeSource | None = None
+
+
+@contextmanager
+def use_time_source(clock: Callable[[], float], sleep: Callable[[float], None]) -> Iterator[None]:
+    """Within the block, waits given no ``clock=`` or ``sleep=`` use these instead of real time.
+
+    For test fixtures (pyodk.testing's ``fake_oktawave`` uses it): the previous source is back when
+    the block ends, however it ends, so blocks nest. It is process-wide, for every thread.
+
+    :param clock: seconds, monotonic, like ``time.monotonic``.
+    :param sleep: waits (or pretends to wait) seconds, like ``time.sleep``.
+    """
+    global _time_source
+    previous, _time_source = _time_source, _TimeSource(clock, sleep)
+    try:
+        yield
+    finally:
+        _time_source = previous
+
+
+def _time_now() -> tuple[Callable[[], float], Callable[[float], None]]:
+    """The installed time source, else real time looked up now (so that patching time works)."""
+    source = _time_source
+    return (source.clock, source.sleep) if source is not None else (time.monotonic, time.sleep)
 
 
 def wait_for_ticket(
@@ -101,8 +139,8 @@ def wait_for_ticket(
     *,
     max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
     max_poll_failures: int = DEFAULT_MAX_POLL_FAILURES,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] | None = None,
+    sleep: Callable[[float], None] | None = None,
 ) -> Ticket:
     """Poll a ticket until it finishes; return the finished, successful Ticket.
 
@@ -117,7 +155,8 @@ def wait_for_ticket(
         differs from the one before.
     :param int max_poll_failures: consecutive polls that may fail with a connection error, a 5xx
         or a 429 (after the client's own retries) before that error is raised.
-    :param clock: seconds, monotonic; ``sleep``: waits seconds. Both injectable for tests.
+    :param clock: seconds, monotonic; ``sleep``: waits seconds. Both injectable for tests; left
+        out, real time, or the source ``use_time_source`` installed.
     :return: Ticket, with ``end_date`` set and Status 136 (Succeed)
     :raises TicketFailedError: the ticket finished in Status 137 (Error), or any status but 136.
     :raises TicketTimeoutError: it had not finished when ``timeout`` ran out.
@@ -127,6 +166,9 @@ def wait_for_ticket(
         raise ValueError("timeout, poll_interval and max_poll_interval must be >= 0")
     if max_poll_failures < 0:
         raise ValueError(f"max_poll_failures must be >= 0, got {max_poll_failures}")
+    default_clock, default_sleep = _time_now()
+    clock = default_clock if clock is None else clock
+    sleep = default_sleep if sleep is None else sleep
     client = _client_of(api_client)
     tickets_api = TicketsApi(client)
     deadline = clock() + timeout

@@ -5,11 +5,65 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from pyodk.testing import FakeOktawaveServer
+
+CONTRACT: dict[str, Any] = json.loads(
+    (Path(__file__).resolve().parent.parent / "api" / "oktawave.swagger.json").read_text("utf-8")
+)
+_WIRE_DATETIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}(Z|[+-]\d\d:\d\d)?")
+_INT32 = range(-(2**31), 2**31)
+
+
+def contract_mismatches(value: Any, schema: dict[str, Any], where: str = "$") -> list[str]:
+    """Where ``value`` strays from a schema of the contract (``{"$ref": ...}`` or inline).
+
+    Keys must be properties of the definition, values of their type (integers in Int32 unless the
+    format says int64, date-times as ASP.NET writes them); null stands for "not set" anywhere.
+    """
+    if "$ref" in schema:
+        schema = CONTRACT["definitions"][schema["$ref"].rsplit("/", 1)[1]]
+    if value is None:
+        return []
+    kind = schema.get("type", "object")
+    if kind == "object":
+        if not isinstance(value, dict):
+            return [f"{where}: expected an object, got {value!r}"]
+        properties = schema.get("properties", {})
+        problems = [f"{where}.{key}: not in the contract" for key in value if key not in properties]
+        for key, item in value.items():
+            if key in properties:
+                problems += contract_mismatches(item, properties[key], f"{where}.{key}")
+        return problems
+    if kind == "array":
+        if not isinstance(value, list):
+            return [f"{where}: expected an array, got {value!r}"]
+        return [
+            problem
+            for index, item in enumerate(value)
+            for problem in contract_mismatches(item, schema["items"], f"{where}[{index}]")
+        ]
+    if kind == "integer":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        ok = ok and (schema.get("format") == "int64" or value in _INT32)
+    elif kind == "boolean":
+        ok = isinstance(value, bool)
+    elif kind == "string" and schema.get("format") == "date-time":
+        ok = isinstance(value, str) and _WIRE_DATETIME.fullmatch(value) is not None
+    elif kind == "string":
+        ok = isinstance(value, str)
+    else:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    return [] if ok else [f"{where}: {value!r} is not a {kind}"]
+
+
+def ref(definition: str) -> dict[str, str]:
+    return {"$ref": f"#/definitions/{definition}"}
 
 
 @dataclass

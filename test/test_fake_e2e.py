@@ -13,6 +13,7 @@ import pytest
 
 import pyodk
 from pyodk.testing import SNAPSHOT_ORDER_FIELDS, FakeOktawaveServer
+from pyodk.testing.state import parse_wire_datetime
 
 pytestmark = pytest.mark.fake_oktawave(ticket_duration=0)
 
@@ -68,6 +69,11 @@ def command(name: str = "nightly", description: str | None = "from e2e") -> Any:
     return pyodk.CreateUpdateSnapshotCommand(name=name, description=description)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """The fake's rule, whichever way pyodk decodes it: a datetime without an offset is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 # --------------------------------------------------------------------- the lifecycle
 
 
@@ -77,8 +83,11 @@ def test_whole_lifecycle_list_create_rename_restore_delete(client: Client) -> No
     listing = client.snapshots.instances_get_snapshots(56)
     assert listing.meta.total == len(listing.items) == 4
     assert all(isinstance(s.creation_date, datetime) for s in listing.items)
-    # The fake, like ASP.NET, sends some datetimes without an offset: they decode as UTC.
+    # The wire mixes offsets, and no offset at all; that means UTC, and pyodk decodes it so.
     assert {s.creation_date.tzinfo is None for s in listing.items} == {False}
+    for snapshot in listing.items:
+        wire = srv.get_snapshot_json(snapshot.id)["CreationDate"]
+        assert as_utc(snapshot.creation_date) == parse_wire_datetime(wire)
     previous = next(s for s in listing.items if s.is_current)
 
     ticket = client.snapshots.instances_post_snapshot(56, command("pre-deploy"))
@@ -175,6 +184,8 @@ def test_unknown_ids_raise_not_found(client: Client, call: Any) -> None:
         ("a|b", None, "command.Name"),
         ("a%b", None, "command.Name"),
         ("ok", "a/b", "command.Description"),
+        ("   ", None, "command.Name"),
+        ("\N{GRINNING FACE}" * 251, None, "command.Name"),
     ],
 )
 def test_invalid_commands_come_back_as_bad_request(
@@ -237,8 +248,7 @@ def test_order_by_each_field(client: Client, order_by: str) -> None:
 
     def key(s: Any) -> Any:
         if order_by == "CreationDate":
-            moment = s.creation_date
-            return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+            return as_utc(s.creation_date)
         if order_by == "Instance":
             return s.instance.id
         if order_by in ("Name", "Description"):
@@ -266,12 +276,15 @@ def test_fields_give_partial_models(client: Client) -> None:
     assert polled.progress == 100 and polled.id is None and polled.end_date is not None
 
 
-def test_ticket_listing_filters_and_pages(client: Client) -> None:
-    client.snapshots.instances_post_snapshot(56, command())
-    client.snapshots.snapshots_restore(5007)
+def test_ticket_listing_orders_and_pages(client: Client) -> None:
     client.snapshots.snapshots_delete(5003)
+    client.snapshots.snapshots_restore(5007)
+    client.snapshots.instances_post_snapshot(56, command())
     listing = client.tickets.tickets_get()
     assert listing.meta.total == 3
+    by_operation = client.tickets.tickets_get(order_by="operationtype")
+    labels = [t.operation_type.label for t in by_operation.items]
+    assert labels == ["Create snapshot", "Restore snapshot", "Delete snapshot"]
     second = client.tickets.tickets_get(page_size=2, page_number=2, order_by="CreationDate")
     assert len(second.items) == 1 and second.meta.total == 3
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import re
@@ -25,6 +26,16 @@ def api(srv: FakeOktawaveServer) -> Iterator[RawApi]:
     client = RawApi(srv)
     yield client
     client.close()
+
+
+def give_up_waiting(srv: FakeOktawaveServer, path: str) -> None:
+    """GET the path as a client with a 0.2 s read timeout that the answer does not meet."""
+    host, port = srv.url.split("/")[2].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=0.2)
+    conn.request("GET", path, headers={"Authorization": "Bearer x"})
+    with pytest.raises(TimeoutError):
+        conn.getresponse()
+    conn.close()
 
 
 def test_status_fault_answers_json_with_retry_after_and_creates_nothing(
@@ -90,12 +101,7 @@ def test_stall_longer_than_the_client_timeout_times_the_client_out(
     srv: FakeOktawaveServer,
 ) -> None:
     srv.inject("stall", seconds=2)
-    host, port = srv.url.split("/")[2].split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=0.2)
-    conn.request("GET", "/services/snapshots", headers={"Authorization": "Bearer x"})
-    with pytest.raises(TimeoutError):
-        conn.getresponse()
-    conn.close()
+    give_up_waiting(srv, "/services/snapshots")
 
 
 def test_drop_closes_the_connection_without_an_answer(srv: FakeOktawaveServer, api: RawApi) -> None:
@@ -185,3 +191,86 @@ def test_request_log_keeps_unauthorised_and_invalid_requests(
         ("PUT", "/services/snapshots/5001"),
     ]
     assert srv.requests[1].body == b"{oops" and srv.requests[1].json is None
+
+
+# --------------------------------------------------------------------- answers in the log
+
+
+def test_request_log_records_each_answer_status_and_body(
+    srv: FakeOktawaveServer, api: RawApi
+) -> None:
+    ok = api.get("/snapshots/5001")
+    missing = api.get("/snapshots/999999")
+    srv.inject("status", status=503, path="/services/tickets")
+    faulted = api.get("/tickets")
+    srv.inject("html", path="/services/tickets")
+    proxy = api.get("/tickets")
+    srv.inject("malformed", path="/services/tickets")
+    broken = api.get("/tickets")
+    log = srv.requests
+    assert [r.status for r in log] == [200, 404, 503, 502, 200]
+    assert [r.response_body for r in log] == [a.body for a in (ok, missing, faulted, proxy, broken)]
+    assert log[0].response_json == ok.json and log[0].response_json["Id"] == 5001
+    assert log[1].response_json == {"Message": "Snapshot 999999 was not found."}
+    assert log[3].response_json is None and b"<html>" in (log[3].response_body or b"")
+    assert log[4].response_json is None
+
+
+def test_a_truncated_answer_is_logged_as_sent_and_a_drop_has_none(
+    srv: FakeOktawaveServer, api: RawApi
+) -> None:
+    srv.inject("truncated", body=b'{"Id": 50')
+    with pytest.raises(http.client.IncompleteRead):
+        api.get("/snapshots/5001")
+    srv.inject("drop")
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
+        api.get("/snapshots/5001")
+    truncated, dropped = srv.requests
+    assert (truncated.fault, truncated.status, truncated.response_body) == (
+        "truncated",
+        200,
+        b'{"Id": 50',
+    )
+    assert (dropped.fault, dropped.status, dropped.response_body) == ("drop", None, None)
+
+
+def test_a_stalled_request_is_in_the_log_before_its_answer(srv: FakeOktawaveServer) -> None:
+    srv.inject("stall", seconds=0.5)
+    give_up_waiting(srv, "/services/snapshots/5001")
+    (waiting,) = srv.requests
+    assert (waiting.path, waiting.fault, waiting.status) == (
+        "/services/snapshots/5001",
+        "stall",
+        None,
+    )
+    deadline = time.monotonic() + 5
+    while srv.requests[0].status is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert srv.requests[0].status == 401
+
+
+def test_the_token_endpoint_s_answers_are_logged_but_secrets_stay_out_of_text(
+    srv: FakeOktawaveServer,
+) -> None:
+    login = {"grant_type": "password", "username": srv.username, "password": srv.password}
+    grant = token_request(srv, login).json
+    RawApi(srv, token=grant["access_token"]).get("/tickets")
+    token_call, api_call = srv.requests
+    assert token_call.status == 200 and token_call.response_json == grant
+    secrets = [srv.password, srv.client_secret, grant["access_token"], grant["refresh_token"]]
+    texts = [repr(token_call), repr(api_call), repr(srv.requests)]
+    texts += [json.dumps(token_call.to_json()), json.dumps(api_call.to_json())]
+    for text in texts:
+        for secret in secrets:
+            assert secret not in text
+    basic = base64.b64encode(f"{srv.client_id}:{srv.client_secret}".encode()).decode()
+    assert all(basic not in text for text in texts)
+    rendered = token_call.to_json()
+    assert rendered["headers"]["Authorization"] == "Basic [redacted]"
+    assert (
+        "grant_type=password" in rendered["body"] and "password=%5Bredacted%5D" in rendered["body"]
+    )
+    assert json.loads(rendered["response_body"])["token_type"] == "Bearer"
+    assert api_call.to_json()["headers"]["Authorization"] == "Bearer [redacted]"
+    # The in-process log keeps everything, for tests that check what was sent.
+    assert api_call.headers["Authorization"] == f"Bearer {grant['access_token']}"

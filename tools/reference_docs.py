@@ -193,16 +193,7 @@ def _param_row(param: ParamSpec, contract: Contract) -> str:
 
 
 def _example(api: str, op: OperationSpec, contract: Contract) -> list[str]:
-    needs_datetime = any(p.type == "datetime" for p in op.params)
     lines = []
-    if needs_datetime:
-        lines.append("import datetime")
-    lines += [
-        "from pprint import pprint",
-        "",
-        "import pyodk",
-        "from pyodk.rest import ApiException",
-    ]
     lines += [
         "",
         "configuration = pyodk.Configuration()",
@@ -231,7 +222,15 @@ def _example(api: str, op: OperationSpec, contract: Contract) -> list[str]:
         "    except ApiException as e:",
         f'        print("Exception when calling {api}->{op.name}: %s\\n" % e)',
     ]
-    return lines
+    imports = [
+        "from pprint import pprint",
+        "",
+        "import pyodk",
+        "from pyodk.rest import ApiException",
+    ]
+    if any("datetime." in line for line in lines):
+        imports.insert(0, "import datetime")
+    return imports + lines
 
 
 def _doc_type(swagger: str) -> str:

@@ -12,7 +12,8 @@ from pyodk.testing.server import FakeOktawaveServer
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pyodk.testing",
-        description="Run a fake Oktawave API (OCI snapshots, tickets, OAuth2 tokens) locally.",
+        description="Run a fake Oktawave API (instances, OCI snapshots, tickets, OAuth2 tokens) "
+        "locally, with a control API under /_fake for tests in other processes.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
     parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Fake Oktawave API listening at {server.url}")
     print(f"Access token:  {server.access_token}")
     print(f"Token URL:     {server.token_url}")
+    print(f"Control API:   {server.control_url} (GET it for the list of endpoints)")
     print(f"Client:        {server.client_id} / {server.client_secret}")
     print(f"Account:       {server.username} / {server.password}")
     print("Use it from a shell:")

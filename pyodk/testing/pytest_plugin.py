@@ -11,10 +11,17 @@ To make a whole module use one server, override the fixture there::
     @pytest.fixture
     def fake_oktawave(fake_oktawave_module):
         return fake_oktawave_module
+
+Virtual time: during a test that uses either fixture, pyodk's waiters (``wait_for_ticket`` and the
+``*_and_wait`` operations) called without ``clock=``/``sleep=`` skip ahead on the server's clock
+instead of sleeping (``FakeOktawaveServer.virtual_time()``); before and after the test, and in
+the module's other tests, they run on real time. The marker's ``virtual_time=False`` keeps a test
+on real time.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,34 +30,63 @@ import pytest
 from pyodk.testing.server import FakeOktawaveServer
 
 MARKER = "fake_oktawave"
+VIRTUAL_TIME = "virtual_time"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(**kwargs): arguments for the FakeOktawaveServer that the "
-        "fake_oktawave fixtures start (ticket_duration=..., seed_defaults=..., ...)",
+        "fake_oktawave fixtures start (ticket_duration=..., seed_defaults=..., ...), and "
+        f"{VIRTUAL_TIME}=False to keep pyodk's waiters on real time",
     )
 
 
-def _server_arguments(node: pytest.Item | pytest.Collector) -> dict[str, Any]:
+def _settings(node: pytest.Item | pytest.Collector) -> tuple[dict[str, Any], bool]:
+    """The server's keyword arguments from the closest marker, and whether time is virtual."""
     marker = node.get_closest_marker(MARKER)
     if marker is None:
-        return {}
+        return {}, True
     if marker.args:
         raise pytest.UsageError(f"@pytest.mark.{MARKER} takes keyword arguments only")
-    return dict(marker.kwargs)
+    arguments = dict(marker.kwargs)
+    virtual = arguments.pop(VIRTUAL_TIME, True)
+    if not isinstance(virtual, bool):
+        raise pytest.UsageError(f"@pytest.mark.{MARKER}({VIRTUAL_TIME}=...) takes True or False")
+    return arguments, virtual
 
 
 @pytest.fixture
 def fake_oktawave(request: pytest.FixtureRequest) -> Iterator[FakeOktawaveServer]:
     """A running fake Oktawave API, fresh for this test and stopped after it."""
-    with FakeOktawaveServer(**_server_arguments(request.node)) as server:
+    arguments, virtual = _settings(request.node)
+    with FakeOktawaveServer(**arguments) as server, _time_of(server, virtual):
         yield server
 
 
 @pytest.fixture(scope="module")
 def fake_oktawave_module(request: pytest.FixtureRequest) -> Iterator[FakeOktawaveServer]:
     """A running fake Oktawave API shared by every test in the module; state carries over."""
-    with FakeOktawaveServer(**_server_arguments(request.node)) as server:
+    arguments, _ = _settings(request.node)
+    with FakeOktawaveServer(**arguments) as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _fake_oktawave_module_time(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Virtual time on the shared server for each test that uses it, and for no other test.
+
+    Installed per test rather than by the module-scoped fixture, so that it never outlives the
+    test; it also covers a ``fake_oktawave`` overridden to return ``fake_oktawave_module``.
+    """
+    if "fake_oktawave_module" not in request.fixturenames:
+        yield
+        return
+    server = request.getfixturevalue("fake_oktawave_module")
+    with _time_of(server, _settings(request.node)[1]):
+        yield
+
+
+def _time_of(server: FakeOktawaveServer, virtual: bool) -> contextlib.AbstractContextManager[Any]:
+    # Leaving it restores the waiters' previous time source, even when the test failed.
+    return server.virtual_time() if virtual else contextlib.nullcontext()

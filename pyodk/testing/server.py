@@ -1,7 +1,10 @@
-"""The HTTP face of the fake: routing, parameter binding, auth, faults and the request log.
+"""The HTTP face of the fake: routing, authentication, faults, the request log, the control API.
 
-The service's behaviour lives in ``state.py``; this module only turns HTTP into calls on it and
-answers back the way the ASP.NET service (and the proxy in front of it) does.
+The service's behaviour lives in ``state.py`` and the binding of each simulated operation in
+``operations.py``; this module turns HTTP into calls on them and answers back the way the ASP.NET
+service (and the proxy in front of it) does. Requests are routed by the contract
+(``routing.py``): an operation the fake does not simulate answers 501, a path outside the contract
+404. Paths under ``/_fake`` are the control API (``control.py``), outside the contract.
 """
 
 from __future__ import annotations
@@ -11,25 +14,28 @@ import binascii
 import contextlib
 import json
 import logging
-import re
 import socket
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qs, unquote, unquote_plus, urlsplit
+from urllib.parse import parse_qs, parse_qsl, unquote, unquote_plus, urlencode, urlsplit
 
+from pyodk.api import OPERATION_INDEX
+from pyodk.testing import control
+from pyodk.testing.clock import Clock, VirtualClock
 from pyodk.testing.faults import Fault, FaultPlan, PathFilter
+from pyodk.testing.operations import FORM_TYPE, SIMULATED, Call, Query
+from pyodk.testing.routing import MethodNotAllowed, RouteTable
 from pyodk.testing.state import (
-    MAX_INT32,
-    SNAPSHOT_ORDER_FIELDS,
-    TICKET_ORDER_FIELDS,
+    DEFAULT_INSTANCE_TYPE,
+    DEFAULT_SUBREGION,
+    TEMPLATE_TYPE_OCI,
     ApiError,
-    Clock,
     FakeState,
     JsonObject,
     OAuthError,
@@ -40,11 +46,7 @@ logger = logging.getLogger("pyodk.testing")
 
 API_PREFIX = "/services"
 TOKEN_PATH = "/core/connect/token"
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
 
-_JSON_TYPES = ("application/json", "text/json")
-_FORM_TYPE = "application/x-www-form-urlencoded"
 _DENIED = {"Message": "Authorization has been denied for this request."}
 _PROXY_PAGE = (
     "<html>\r\n<head><title>{status} Bad Gateway</title></head>\r\n<body>\r\n"
@@ -54,6 +56,14 @@ _PROXY_PAGE = (
 _MALFORMED_BODY = b'{"Message": "The operation completed", oops}'
 _TRUNCATED_BODY = b'{"Items": [{"Id": 5001, "Name": "before-ng'
 _TRUNCATED_MISSING = 64
+
+_CONTRACT = RouteTable(OPERATION_INDEX)
+
+# What a logged request or answer may carry that must not reach any text: headers, and the fields
+# of token requests and answers (form or JSON).
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+_SECRET_FIELDS = frozenset({"password", "client_secret", "refresh_token", "access_token"})
+REDACTED = "[redacted]"
 
 
 class Headers(Mapping[str, str]):
@@ -72,100 +82,89 @@ class Headers(Mapping[str, str]):
     def __len__(self) -> int:
         return len(self._by_lower)
 
+    def redacted(self) -> list[tuple[str, str]]:
+        """The pairs, credentials replaced by ``[redacted]`` (an Authorization keeps its scheme)."""
+        return [(name, _redact_header(name, value)) for name, value in self._pairs]
+
     def __repr__(self) -> str:
-        return f"Headers({self._pairs!r})"
+        return f"Headers({self.redacted()!r})"
+
+
+def _redact_header(name: str, value: str) -> str:
+    if name.lower() not in _SECRET_HEADERS:
+        return value
+    scheme, _, credentials = value.strip().partition(" ")
+    if credentials and name.lower().endswith("authorization"):
+        return f"{scheme} {REDACTED}"
+    return REDACTED
+
+
+def _redact_body(body: bytes) -> str:
+    """The body as text, with the values of secret fields of a JSON object or a form replaced."""
+    text = body.decode("utf-8", "replace")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        pairs = parse_qsl(text, keep_blank_values=True)
+        if any(key in _SECRET_FIELDS for key, _ in pairs):
+            return urlencode([(k, REDACTED if k in _SECRET_FIELDS else v) for k, v in pairs])
+        return text
+    if isinstance(data, dict) and _SECRET_FIELDS & data.keys():
+        return json.dumps({k: REDACTED if k in _SECRET_FIELDS else v for k, v in data.items()})
+    return text
 
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """One request exactly as it arrived, and the fault (if any) that answered it."""
+    """One request exactly as it arrived, the fault (if any) that answered it, and the answer.
+
+    ``status`` and ``response_body`` are None while the request is being answered, and stay None
+    for a connection dropped without an answer.
+    """
 
     method: str
     path: str
     query: dict[str, list[str]]
     headers: Headers
-    body: bytes
+    body: bytes = field(repr=False)
     fault: str | None = None
     received_at: float = field(default=0.0, compare=False)
+    status: int | None = None
+    response_body: bytes | None = field(default=None, repr=False)
 
     @property
     def json(self) -> Any:
         """The decoded JSON body, or None when the body is empty or not JSON."""
-        if not self.body:
-            return None
-        try:
-            return json.loads(self.body)
-        except ValueError:
-            return None
+        return _json_or_none(self.body)
+
+    @property
+    def response_json(self) -> Any:
+        """The answer's decoded JSON body, or None when there is none or it is not JSON."""
+        return _json_or_none(self.response_body)
+
+    def to_json(self) -> JsonObject:
+        """Plain JSON-able data, as the control API serves it: bodies as text, secrets redacted."""
+        return {
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "headers": dict(self.headers.redacted()),
+            "body": _redact_body(self.body),
+            "fault": self.fault,
+            "status": self.status,
+            "response_body": None
+            if self.response_body is None
+            else _redact_body(self.response_body),
+        }
 
 
-# --------------------------------------------------------------------- parameter binding
-
-
-def _int_value(name: str, raw: str, minimum: int = 1, maximum: int = MAX_INT32) -> int:
-    """Bind an Int32 the way ASP.NET does, with the range the service enforces."""
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise ApiError.invalid({name: [f"The value '{raw}' is not valid for Int32."]}) from None
-    if not minimum <= value <= maximum:
-        raise ApiError.invalid(
-            {name: [f"The field {name} must be between {minimum} and {maximum}."]}
-        )
-    return value
-
-
-def _order_value(raw: str | None, allowed: tuple[str, ...]) -> str | None:
-    if raw is None or raw.strip() == "":
+def _json_or_none(body: bytes | None) -> Any:
+    if not body:
         return None
-    for name in allowed:
-        if name.lower() == raw.strip().lower():
-            return name
-    message = f"Acceptable order values are: {', '.join(allowed)}."
-    raise ApiError.invalid({"orderBy": [message]})
-
-
-def _select_fields(obj: JsonObject, fields: str | None) -> JsonObject:
-    """Apply the ``fields`` filter: keep the listed keys (matched case-insensitively)."""
-    if not fields or not fields.strip():
-        return obj
-    wanted = {f.strip().lower() for f in fields.split(",") if f.strip()}
-    return {key: value for key, value in obj.items() if key.lower() in wanted}
-
-
-class _Query:
-    """Query-string parameters; ASP.NET binds them by case-insensitive name, first value wins."""
-
-    def __init__(self, raw: dict[str, list[str]]) -> None:
-        self._values: dict[str, str] = {}
-        for name, values in raw.items():
-            self._values.setdefault(name.lower(), values[0])
-
-    def text(self, name: str) -> str | None:
-        return self._values.get(name.lower())
-
-    def integer(
-        self, name: str, default: int | None = None, maximum: int = MAX_INT32
-    ) -> int | None:
-        raw = self.text(name)
-        if raw is None or raw == "":
-            return default
-        return _int_value(name, raw, maximum=maximum)
-
-
-def _collection(
-    items: list[JsonObject], query: _Query, default_page_size: int | None = DEFAULT_PAGE_SIZE
-) -> JsonObject:
-    page_size = query.integer("pageSize", default_page_size, maximum=MAX_PAGE_SIZE)
-    page_number = query.integer("pageNumber", 1) or 1
-    if page_size is not None:
-        start = (page_number - 1) * page_size
-        items_on_page = items[start : start + page_size]
-    else:
-        items_on_page = items if page_number == 1 else []
-    fields = query.text("fields")
-    page = [_select_fields(item, fields) for item in items_on_page]
-    return {"Items": page, "Meta": {"Total": len(items)}}
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
 
 
 # --------------------------------------------------------------------- the handler
@@ -177,11 +176,35 @@ class _Answer:
     body: bytes
     content_type: str = "application/json; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    # A truncated answer promises more than it sends, then closes the connection.
+    declared_length: int | None = None
+    close: bool = False
 
 
 def _json_answer(status: int, payload: Any, headers: dict[str, str] | None = None) -> _Answer:
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     return _Answer(status, body, headers=headers or {})
+
+
+def _fault_answer(fault: Fault) -> _Answer:
+    """What an injected fault answers instead of the service (not for stall and drop)."""
+    extra = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+    if fault.kind == "html":
+        page = fault.body or _PROXY_PAGE.format(status=fault.status).encode("utf-8")
+        return _Answer(fault.status, page, "text/html; charset=utf-8", extra)
+    if fault.kind == "malformed":
+        return _Answer(fault.status, fault.body or _MALFORMED_BODY, headers=extra)
+    if fault.kind == "truncated":
+        partial = fault.body or _TRUNCATED_BODY
+        return _Answer(
+            fault.status,
+            partial,
+            headers=extra,
+            declared_length=len(partial) + _TRUNCATED_MISSING,
+            close=True,
+        )
+    body = fault.body or json.dumps({"Message": f"Injected fault: HTTP {fault.status}."}).encode()
+    return _Answer(fault.status, body, headers=extra)
 
 
 class _HttpServer(ThreadingHTTPServer):
@@ -269,40 +292,62 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(_json_answer(400, {"Message": "The request body could not be read."}))
             return
         method = self.command
-        fault = fake.faults.take_fault(method, path)
-        fake._record(
-            RecordedRequest(
-                method=method,
-                path=path,
-                query=parse_qs(split.query, keep_blank_values=True),
-                headers=Headers(list(self.headers.items())),
-                body=body,
-                fault=fault.kind if fault else None,
-                received_at=time.monotonic(),
-            )
-        )
-        if fault is not None and self._answer_with_fault(fault):
+        if control.is_control_path(path):
+            # The test's own remote control: never faulted, never logged.
+            status, payload, headers = control.answer(fake, method, path, body)
+            empty = _Answer(status, b"", headers=headers)
+            self._send(empty if payload is None else _json_answer(status, payload, headers))
             return
+        fault = fake.faults.take_fault(method, path)
+        record = RecordedRequest(
+            method=method,
+            path=path,
+            query=parse_qs(split.query, keep_blank_values=True),
+            headers=Headers(list(self.headers.items())),
+            body=body,
+            fault=fault.kind if fault else None,
+            received_at=time.monotonic(),
+        )
+        fake._record(record)
+        answer: _Answer | None = None
+        if fault is not None and fault.kind == "stall":
+            fake._stopping.wait(fault.seconds)
+        elif fault is not None and fault.kind == "drop":
+            self._drop()
+            return
+        elif fault is not None:
+            answer = _fault_answer(fault)
+        if answer is None:
+            answer = self._answer(method, path, split.query, body)
+        # Logged before it is sent, so a client that has its answer finds it in the log.
+        fake._record_answer(record, answer.status, answer.body)
+        self._send(answer)
+
+    def _answer(self, method: str, path: str, query: str, body: bytes) -> _Answer:
         try:
-            answer = self._route(method, path, _Query(parse_qs(split.query)), body)
+            if path.lower() == TOKEN_PATH:
+                self._require_method(method, ("POST",))
+                return self._token(body)
+            if path.lower().startswith(API_PREFIX + "/"):
+                return self._operation(method, path, query, body)
+            return self._no_route(path)
         except ApiError as error:
-            answer = _json_answer(error.status, error.body, error.headers)
+            return _json_answer(error.status, error.body, error.headers)
         except OAuthError as error:
             headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
             if error.status == 401:
                 headers["WWW-Authenticate"] = 'Basic realm="idsrv"'
             body_json = {"error": error.error, "error_description": error.description}
-            answer = _json_answer(error.status, body_json, headers)
+            return _json_answer(error.status, body_json, headers)
         except Exception:
             logger.exception("fake Oktawave server failed on %s %s", method, self.path)
-            answer = _json_answer(500, {"Message": "An error has occurred."})
-        self._send(answer)
+            return _json_answer(500, {"Message": "An error has occurred."})
 
-    def _send(self, answer: _Answer, declared_length: int | None = None) -> None:
+    def _send(self, answer: _Answer) -> None:
         try:
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.content_type)
-            length = len(answer.body) if declared_length is None else declared_length
+            length = len(answer.body) if answer.declared_length is None else answer.declared_length
             self.send_header("Content-Length", str(length))
             for name, value in answer.headers.items():
                 self.send_header(name, value)
@@ -312,96 +357,42 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             # The client went away (a timeout on its side, say); nothing left to tell it.
             self.close_connection = True
-
-    # ----------------------------------------------------------------- faults
-
-    def _answer_with_fault(self, fault: Fault) -> bool:
-        """Answer as the fault says; False means "carry on normally" (after a stall)."""
-        extra = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-        if fault.kind == "stall":
-            self.server.fake._stopping.wait(fault.seconds)
-            return False
-        if fault.kind == "drop":
+        if answer.close:
             self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)
-            return True
-        if fault.kind == "status":
-            body = fault.body or json.dumps(
-                {"Message": f"Injected fault: HTTP {fault.status}."}
-            ).encode("utf-8")
-            self._send(_Answer(fault.status, body, headers=extra))
-        elif fault.kind == "html":
-            page = fault.body or _PROXY_PAGE.format(status=fault.status).encode("utf-8")
-            self._send(_Answer(fault.status, page, "text/html; charset=utf-8", extra))
-        elif fault.kind == "malformed":
-            self._send(_Answer(fault.status, fault.body or _MALFORMED_BODY, headers=extra))
-        elif fault.kind == "truncated":
-            partial = fault.body or _TRUNCATED_BODY
-            answer = _Answer(fault.status, partial, headers=extra)
-            self._send(answer, declared_length=len(partial) + _TRUNCATED_MISSING)
-            self.close_connection = True
-        return True
 
-    # ----------------------------------------------------------------- routing
+    def _drop(self) -> None:
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
 
-    def _route(self, method: str, path: str, query: _Query, body: bytes) -> _Answer:
+    # ----------------------------------------------------------------- the API
+
+    def _operation(self, method: str, path: str, query: str, body: bytes) -> _Answer:
+        """Route by the contract: 404, 405, 501 if not simulated, else 401 or the answer."""
         fake = self.server.fake
-        state = fake.state
-        if path.lower() == TOKEN_PATH:
-            self._require_method(method, ("POST",))
-            return self._token(body)
-        if not path.lower().startswith(API_PREFIX + "/"):
+        try:
+            match = _CONTRACT.resolve(method, path[len(API_PREFIX) :])
+        except MethodNotAllowed as error:
+            message = f"The requested resource does not support http method '{method}'."
+            raise ApiError(405, {"Message": message}, {"Allow": ", ".join(error.allowed)}) from None
+        if match is None:
             return self._no_route(path)
-        rest = path[len(API_PREFIX) :]
-        fields = query.text("fields")
+        handler = SIMULATED.get(match.route.operation_id)
+        if handler is None:
+            message = f"The fake Oktawave server does not simulate {match.route.describe()}."
+            raise ApiError(501, {"Message": message})
+        self._authenticate()
+        call = Call(
+            params=match.params,
+            query=Query(parse_qs(query)),
+            body=body,
+            content_type=self._content_type(),
+            will_fail=lambda: fake.faults.take_operation_failure(method, path),
+        )
+        return _json_answer(200, handler(fake.state, call))
 
-        def will_fail() -> bool:
-            return fake.faults.take_operation_failure(method, path)
-
-        def single(obj: JsonObject) -> _Answer:
-            return _json_answer(200, _select_fields(obj, fields))
-
-        if match := re.fullmatch(r"/instances/([^/]+)/snapshots", rest, re.IGNORECASE):
-            self._require_method(method, ("GET", "POST"))
-            self._authenticate()
-            instance_id = _int_value("id", match[1])
-            if method == "GET":
-                items = state.list_instance_snapshots(instance_id)
-                # The contract gives this operation no paging, so by default it answers everything.
-                return _json_answer(200, _collection(items, query, default_page_size=None))
-            return single(state.create_snapshot(instance_id, self._command(body), will_fail))
-        if re.fullmatch(r"/snapshots", rest, re.IGNORECASE):
-            self._require_method(method, ("GET",))
-            self._authenticate()
-            only_instance = query.integer("instanceId")
-            order_by = _order_value(query.text("orderBy"), SNAPSHOT_ORDER_FIELDS)
-            items = state.list_snapshots(only_instance, query.text("query"), order_by)
-            return _json_answer(200, _collection(items, query))
-        if match := re.fullmatch(r"/snapshots/([^/]+)", rest, re.IGNORECASE):
-            self._require_method(method, ("GET", "PUT", "DELETE"))
-            self._authenticate()
-            snapshot_id = _int_value("id", match[1])
-            if method == "GET":
-                return single(state.get_snapshot(snapshot_id))
-            if method == "PUT":
-                return single(state.update_snapshot(snapshot_id, self._command(body)))
-            return single(state.delete_snapshot(snapshot_id, will_fail))
-        if match := re.fullmatch(r"/snapshots/([^/]+)/restore_ticket", rest, re.IGNORECASE):
-            self._require_method(method, ("POST",))
-            self._authenticate()
-            return single(state.restore_snapshot(_int_value("id", match[1]), will_fail))
-        if re.fullmatch(r"/tickets", rest, re.IGNORECASE):
-            self._require_method(method, ("GET",))
-            self._authenticate()
-            order_by = _order_value(query.text("orderBy"), TICKET_ORDER_FIELDS)
-            items = state.list_tickets(query.text("query"), order_by)
-            return _json_answer(200, _collection(items, query))
-        if match := re.fullmatch(r"/tickets/([^/]+)", rest, re.IGNORECASE):
-            self._require_method(method, ("GET",))
-            self._authenticate()
-            return single(state.get_ticket(_int_value("id", match[1])))
-        return self._no_route(path)
+    def _content_type(self) -> str:
+        return self.headers.get("Content-Type", "").split(";")[0].strip().lower()
 
     def _no_route(self, path: str) -> _Answer:
         url = f"http://{self.headers.get('Host', 'localhost')}{path}"
@@ -423,27 +414,9 @@ class _Handler(BaseHTTPRequestHandler):
         ):
             raise ApiError(401, dict(_DENIED), {"WWW-Authenticate": 'Bearer realm="oktawave.api"'})
 
-    def _command(self, body: bytes) -> object:
-        """Bind the body to a command, from JSON or a form as the contract's ``consumes`` lists."""
-        if not body.strip():
-            return None
-        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if content_type in _JSON_TYPES:
-            try:
-                return json.loads(body.decode("utf-8"))
-            except (ValueError, UnicodeDecodeError) as error:
-                raise ApiError.invalid({"command": [f"Invalid JSON: {error}"]}) from None
-        if content_type == _FORM_TYPE:
-            form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
-            return {key: values[0] for key, values in form.items()}
-        media = content_type or "(none)"
-        message = f"The request entity's media type '{media}' is not supported for this resource."
-        raise ApiError(415, {"Message": message})
-
     def _token(self, body: bytes) -> _Answer:
-        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if content_type != _FORM_TYPE:
-            raise OAuthError(400, "invalid_request", f"Content-Type must be {_FORM_TYPE}.")
+        if self._content_type() != FORM_TYPE:
+            raise OAuthError(400, "invalid_request", f"Content-Type must be {FORM_TYPE}.")
         form = {key: values[0] for key, values in parse_qs(body.decode("utf-8", "replace")).items()}
         client_id, client_secret = _basic_credentials(self.headers.get("Authorization", ""))
         answer = self.server.fake.state.grant(client_id, client_secret, form)
@@ -472,7 +445,8 @@ _UNSET: Any = object()
 
 
 class FakeOktawaveServer:
-    """A stateful, in-process stand-in for the Oktawave API (OCI snapshots, tickets, tokens).
+    """A stateful, in-process stand-in for the Oktawave API (instances, OCI snapshots, tickets,
+    tokens).
 
     ``with FakeOktawaveServer(ticket_duration=0) as srv:`` gives a running server; point a
     ``pyodk.Configuration`` at ``srv.url`` with ``srv.access_token``. See ``docs/testing.md``.
@@ -494,10 +468,12 @@ class FakeOktawaveServer:
     ) -> None:
         self.host = host
         self._requested_port = port
+        #: The fake's time: ``clock`` plus whatever ``advance_clock`` (or a waiter) skipped.
+        self.clock = clock if isinstance(clock, VirtualClock) else VirtualClock(clock)
         self.state = FakeState(
             ticket_duration=ticket_duration,
             token_lifetime=token_lifetime,
-            clock=clock,
+            clock=self.clock,
             client_id=client_id,
             client_secret=client_secret,
             username=username,
@@ -561,6 +537,17 @@ class FakeOktawaveServer:
     def running(self) -> bool:
         return self._httpd is not None
 
+    def reset(self) -> None:
+        """Back to the state right after construction: seed, ids, ticket duration; faults and the
+        request log cleared, issued tokens forgotten.
+
+        The server keeps running on its port, the static ``access_token`` and the credentials keep
+        working, and the clock keeps its time (it never runs backwards).
+        """
+        self.faults.clear()
+        self.state.reset()
+        self.clear_requests()
+
     # ----------------------------------------------------------------- addresses and credentials
 
     @property
@@ -583,6 +570,11 @@ class FakeOktawaveServer:
     @property
     def token_url(self) -> str:
         return self.base_url + TOKEN_PATH
+
+    @property
+    def control_url(self) -> str:
+        """The control API's root (``GET`` it for the list of endpoints)."""
+        return self.base_url + control.CONTROL_PREFIX
 
     @property
     def access_token(self) -> str:
@@ -628,10 +620,58 @@ class FakeOktawaveServer:
         """
         self.state.expire_tokens()
 
+    # ----------------------------------------------------------------- time
+
+    def advance_clock(self, seconds: float) -> None:
+        """Let ``seconds`` pass at once: tickets progress or finish, issued tokens age."""
+        self.clock.advance(seconds)
+
+    @contextlib.contextmanager
+    def virtual_time(self) -> Iterator[VirtualClock]:
+        """Within the block, pyodk's waiters called without ``clock=``/``sleep=`` run on this
+        server's clock, and their sleeps skip ahead on it instead of waiting.
+
+        So a wait for a ticket costs only its requests. Real time still flows, so code that polls
+        with ``time.sleep`` of its own works as before. The previous time source is back after the
+        block, however it ends. The ``fake_oktawave`` fixture does this for every test.
+        """
+        # Imported here: the fake itself runs without pyodk's client (python -m pyodk.testing).
+        from pyodk.waiters import use_time_source
+
+        with use_time_source(self.clock, self.clock.sleep):
+            yield self.clock
+
     # ----------------------------------------------------------------- seeding and inspection
 
-    def add_instance(self, name: str = "web-1", id: int | None = None) -> int:  # noqa: A002
-        return self.state.add_instance(name, id)
+    def add_instance(
+        self,
+        name: str = "web-1",
+        id: int | None = None,  # noqa: A002
+        *,
+        subregion_id: int = DEFAULT_SUBREGION,
+        type_id: int = DEFAULT_INSTANCE_TYPE,
+        template_type_id: int = TEMPLATE_TYPE_OCI,
+        is_turned_on: bool = True,
+        creation_date: datetime | None = None,
+    ) -> int:
+        """Add an instance with no snapshots and return its id (``id``, else the next free one).
+
+        The keywords are what ``GET /instances`` filters on; ``type_id`` (one of
+        ``INSTANCE_TYPES``) also decides CpuNumber and RamMb. Bad values raise ValueError.
+        """
+        return self.state.add_instance(
+            name,
+            id,
+            subregion_id=subregion_id,
+            type_id=type_id,
+            template_type_id=template_type_id,
+            is_turned_on=is_turned_on,
+            creation_date=creation_date,
+        )
+
+    def get_instance_json(self, instance_id: int) -> JsonObject:
+        """The instance exactly as ``GET /instances/{id}`` would answer it."""
+        return self.state.get_instance(instance_id)
 
     def add_snapshot(
         self,
@@ -712,6 +752,16 @@ class FakeOktawaveServer:
     def _record(self, request: RecordedRequest) -> None:
         with self._requests_lock:
             self._requests.append(request)
+
+    def _record_answer(self, request: RecordedRequest, status: int, body: bytes) -> None:
+        """Replace the logged request by one that also holds its answer (unless cleared since)."""
+        answered = replace(request, status=status, response_body=body)
+        with self._requests_lock:
+            # The newest entries are the likeliest; identity, since equal requests may repeat.
+            for index in range(len(self._requests) - 1, -1, -1):
+                if self._requests[index] is request:
+                    self._requests[index] = answered
+                    return
 
     @property
     def requests(self) -> list[RecordedRequest]:

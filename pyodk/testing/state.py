@@ -5,6 +5,8 @@ Tickets finish lazily: every public method first settles the tickets whose time 
 (``_settle``), so any read sees the same world a real, eagerly-working service would show.
 Wire rendering (PascalCase JSON, ASP.NET-style datetimes) lives here too, because
 ``get_snapshot_json`` and friends must give exactly what the HTTP layer sends.
+
+Datetimes are kept aware, in UTC; one rendered without an offset means UTC as well.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import re
 import secrets
 import threading
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-Clock = Callable[[], float]
+from pyodk.testing.clock import Clock
+
 JsonObject = dict[str, Any]
 
 MAX_INT32 = 2**31 - 1
@@ -40,16 +44,47 @@ STATUS_LABELS = {
 OPERATION_TYPE_DICTIONARY = 45
 OBJECT_TYPE_DICTIONARY = 46
 
+# Instance status (dictionary 27): the ids Oktawave's Terraform provider uses; the labels are ours.
+INSTANCE_STATUS_DICTIONARY = 27
+INSTANCE_POWERED_ON = 86
+INSTANCE_POWERED_OFF = 87
+INSTANCE_STATUS_LABELS = {INSTANCE_POWERED_ON: "Powered on", INSTANCE_POWERED_OFF: "Powered off"}
+
+# Instance types (dictionary 12) and template types (dictionary 52) are the fake's own ids.
+INSTANCE_TYPE_DICTIONARY = 12
+TEMPLATE_TYPE_DICTIONARY = 52
+
+
+@dataclass(frozen=True)
+class InstanceType:
+    """An instance type: the vCPUs and memory an instance of it has."""
+
+    id: int
+    label: str
+    cpu_number: int
+    ram_mb: int
+
+
+INSTANCE_TYPES = {
+    t.id: t
+    for t in (
+        InstanceType(1501, "v1.standard-1.2", 1, 2048),
+        InstanceType(1502, "v1.standard-2.4", 2, 4096),
+        InstanceType(1503, "v1.standard-4.8", 4, 8192),
+        InstanceType(1504, "v1.highmem-4.32", 4, 32768),
+        InstanceType(1505, "v1.highcpu-16.12", 16, 12288),
+    )
+}
+DEFAULT_INSTANCE_TYPE = 1502
+TEMPLATE_TYPE_OCI = 1611
+TEMPLATE_TYPE_MARKETPLACE = 1612
+TEMPLATE_TYPES = {TEMPLATE_TYPE_OCI: "OCI", TEMPLATE_TYPE_MARKETPLACE: "Marketplace"}
+DEFAULT_SUBREGION = 4
+
+# The order values each collection's contract description lists, spelled as listed.
 SNAPSHOT_ORDER_FIELDS = ("CreationDate", "Description", "IsCurrent", "Name", "Instance")
-TICKET_ORDER_FIELDS = (
-    "CreationDate",
-    "EndDate",
-    "ObjectId",
-    "ObjectName",
-    "OperationType",
-    "Progress",
-    "Status",
-)
+TICKET_ORDER_FIELDS = ("CreationDate", "Status", "OperationType")
+INSTANCE_ORDER_FIELDS = ("Type", "Status", "CreationDate", "Name")
 
 NAME_PATTERN = r"^[^\/\\|<>%]*$"
 DESCRIPTION_PATTERN = r"^[^\/]*$"
@@ -151,6 +186,11 @@ def format_datetime(moment: datetime, object_id: int) -> str:
 class Instance:
     id: int
     name: str
+    creation_date: datetime
+    subregion_id: int
+    type_id: int
+    template_type_id: int
+    is_turned_on: bool
     current_snapshot_id: int | None = None
 
 
@@ -221,24 +261,35 @@ class FakeState:
         self._clock = clock
         self._clock_origin = clock()
         self._wall_origin = datetime.now(timezone.utc)
-        self.ticket_duration = ticket_duration
+        self._initial_ticket_duration = ticket_duration
+        self._seed_defaults_on_reset = seed_defaults
         self.token_lifetime = token_lifetime
         self.client_id = client_id
         self.client_secret = client_secret
         self.username = username
         self.password = password
         self.access_token = "fake-static-" + secrets.token_urlsafe(24)
-        self.token_fetches = 0
-        self._instances: dict[int, Instance] = {}
-        self._snapshots: dict[int, Snapshot] = {}
-        self._tickets: dict[int, Ticket] = {}
-        self._tokens: dict[str, _Token] = {}
-        self._refresh_tokens: dict[str, str] = {}
-        self._next_snapshot_id = 5001
-        self._next_ticket_id = 880001
-        self._next_instance_id = 1000
-        if seed_defaults:
-            self._seed_defaults()
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the account as it was constructed: seed, ids, ticket duration, no tokens issued.
+
+        The static ``access_token``, the credentials and the clock stay: clients that hold them
+        keep working, and time never runs backwards.
+        """
+        with self._lock:
+            self.ticket_duration = self._initial_ticket_duration
+            self.token_fetches = 0
+            self._instances: dict[int, Instance] = {}
+            self._snapshots: dict[int, Snapshot] = {}
+            self._tickets: dict[int, Ticket] = {}
+            self._tokens: dict[str, _Token] = {}
+            self._refresh_tokens: dict[str, str] = {}
+            self._next_snapshot_id = 5001
+            self._next_ticket_id = 880001
+            self._next_instance_id = 1000
+            if self._seed_defaults_on_reset:
+                self._seed_defaults()
 
     # ----------------------------------------------------------------- time
 
@@ -252,7 +303,9 @@ class FakeState:
         def at(text: str) -> datetime:
             return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
 
-        web = self.add_instance("web-prod-01", 56)
+        web = self.add_instance(
+            "web-prod-01", 56, creation_date=at("2024-11-04T09:12:45.331000"),
+        )  # fmt: skip
         self.add_snapshot(
             web, "Base image", "Ubuntu 22.04 template", is_system=True,
             creation_user=SYSTEM_USER, creation_date=at("2025-03-02T08:00:12.481516"),
@@ -270,7 +323,9 @@ class FakeState:
             creation_date=at("2025-09-18T06:30:00.000001"),
         )  # fmt: skip
 
-        db = self.add_instance("db-main", 57)
+        db = self.add_instance(
+            "db-main", 57, type_id=1504, creation_date=at("2024-11-04T09:40:02.870000"),
+        )  # fmt: skip
         self.add_snapshot(
             db, "Automatic backup", "Nightly system snapshot", is_system=True,
             creation_user=SYSTEM_USER, creation_date=at("2025-10-01T01:00:00.250000"),
@@ -280,7 +335,10 @@ class FakeState:
             creation_date=at("2025-10-14T17:22:41.777777"),
         )  # fmt: skip
 
-        worker = self.add_instance("worker-eu-1", 112)
+        worker = self.add_instance(
+            "worker-eu-1", 112, subregion_id=1, type_id=1503,
+            creation_date=at("2024-12-19T14:03:27.450000"),
+        )  # fmt: skip
         self.add_snapshot(
             worker, "Base image", "Debian 12 template", is_system=True,
             creation_user=SYSTEM_USER, creation_date=at("2025-01-20T12:00:00.120000"),
@@ -290,9 +348,25 @@ class FakeState:
             creation_date=at("2025-02-05T09:09:09.090909"),
         )  # fmt: skip
 
-        self.add_instance("empty-sandbox", 230)
+        self.add_instance(
+            "empty-sandbox", 230, subregion_id=1, type_id=1501,
+            template_type_id=TEMPLATE_TYPE_MARKETPLACE, is_turned_on=False,
+            creation_date=at("2025-08-21T16:55:10.010000"),
+        )  # fmt: skip
 
-    def add_instance(self, name: str = "web-1", id: int | None = None) -> int:  # noqa: A002
+    def add_instance(
+        self,
+        name: str = "web-1",
+        id: int | None = None,  # noqa: A002
+        *,
+        subregion_id: int = DEFAULT_SUBREGION,
+        type_id: int = DEFAULT_INSTANCE_TYPE,
+        template_type_id: int = TEMPLATE_TYPE_OCI,
+        is_turned_on: bool = True,
+        creation_date: datetime | None = None,
+    ) -> int:
+        """Add an instance with no snapshots; the keywords are what ``GET /instances`` filters."""
+        _check_instance_settings(name, id, subregion_id, type_id, template_type_id, is_turned_on)
         with self._lock:
             if id is None:
                 while self._next_instance_id in self._instances:
@@ -301,9 +375,15 @@ class FakeState:
                 self._next_instance_id += 1
             if id in self._instances:
                 raise ValueError(f"instance {id} already exists")
-            if not 1 <= id <= MAX_INT32:
-                raise ValueError(f"instance id {id} is outside Int32 ids")
-            self._instances[id] = Instance(id, name)
+            self._instances[id] = Instance(
+                id=id,
+                name=name,
+                creation_date=_utc(creation_date or self.now()),
+                subregion_id=subregion_id,
+                type_id=type_id,
+                template_type_id=template_type_id,
+                is_turned_on=is_turned_on,
+            )
             return id
 
     def add_snapshot(
@@ -332,9 +412,7 @@ class FakeState:
             if id is not None and id in self._snapshots:
                 raise ValueError(f"snapshot {id} already exists")
             user = _user_from(creation_user)
-            date = creation_date or self.now()
-            if date.tzinfo is None:
-                date = date.replace(tzinfo=timezone.utc)
+            date = _utc(creation_date or self.now())
             snapshot_id = self._new_snapshot_id() if id is None else id
             self._snapshots[snapshot_id] = Snapshot(
                 snapshot_id, instance_id, name, description, date, date, user, is_system, parent_id
@@ -385,6 +463,51 @@ class FakeState:
             "IsSystem": snapshot.is_system,
             "IsCurrent": instance.current_snapshot_id == snapshot.id,
             "SnapshotParent": parent,
+        }
+
+    def _instance_json(self, instance: Instance) -> JsonObject:
+        """An ``Instance`` of the contract; what the fake does not model is null, as unset."""
+        kind = INSTANCE_TYPES[instance.type_id]
+        status = INSTANCE_POWERED_ON if instance.is_turned_on else INSTANCE_POWERED_OFF
+        # The service locks an instance while an operation on it runs.
+        lock = min(
+            (t for t in self._tickets.values() if t.instance_id == instance.id and not t.finished),
+            key=lambda t: t.id,
+            default=None,
+        )
+        return {
+            "Id": instance.id,
+            "Name": instance.name,
+            "CreationDate": format_datetime(instance.creation_date, instance.id),
+            "CreationUser": DEFAULT_USER.to_json(),
+            "IsLocked": lock is not None,
+            "LockingDate": None if lock is None else format_datetime(lock.creation_date, lock.id),
+            "Template": None,
+            "Subregion": {"Id": instance.subregion_id},
+            "Type": dictionary_item(kind.id, kind.label, INSTANCE_TYPE_DICTIONARY),
+            "Status": dictionary_item(
+                status, INSTANCE_STATUS_LABELS[status], INSTANCE_STATUS_DICTIONARY
+            ),
+            "SystemCategory": None,
+            "AutoscalingType": None,
+            "VmWareToolsStatus": None,
+            "MonitStatus": None,
+            "TemplateType": dictionary_item(
+                instance.template_type_id,
+                TEMPLATE_TYPES[instance.template_type_id],
+                TEMPLATE_TYPE_DICTIONARY,
+            ),
+            "IpAddress": _public_ip(instance.id),
+            "PrivateIpAddress": _private_ip(instance.id),
+            "DnsAddress": None,
+            "TotalDisksCapacity": None,
+            "PaymentType": None,
+            "HealthCheck": None,
+            "ScsiControllerType": None,
+            "IsFreemium": False,
+            "CpuNumber": kind.cpu_number,
+            "RamMb": kind.ram_mb,
+            "SupportType": None,
         }
 
     def _progress(self, ticket: Ticket) -> int:
@@ -510,6 +633,35 @@ class FakeState:
 
     # ----------------------------------------------------------------- API operations
 
+    def list_instances(
+        self,
+        *,
+        template_type_id: int | None = None,
+        is_turned_on: bool | None = None,
+        subregion_id: int | None = None,
+        type_id: int | None = None,
+        query: str | None = None,
+        order_by: str | None = None,
+    ) -> list[JsonObject]:
+        """Every match, ordered; the caller pages. ``query`` is part of the name, in any case."""
+        with self._lock:
+            self._settle()
+            found = [
+                self._instance_json(i)
+                for i in sorted(self._instances.values(), key=lambda i: i.id)
+                if (template_type_id is None or i.template_type_id == template_type_id)
+                and (is_turned_on is None or i.is_turned_on == is_turned_on)
+                and (subregion_id is None or i.subregion_id == subregion_id)
+                and (type_id is None or i.type_id == type_id)
+                and (not query or _matches(query, i.name))
+            ]
+        return _in_order(found, order_by)
+
+    def get_instance(self, instance_id: int) -> JsonObject:
+        with self._lock:
+            self._settle()
+            return self._instance_json(self._instance(instance_id))
+
     def list_instance_snapshots(self, instance_id: int) -> list[JsonObject]:
         with self._lock:
             self._settle()
@@ -530,9 +682,7 @@ class FakeState:
             ]
         if query:
             found = [s for s in found if _matches(query, s["Name"], s["Description"])]
-        if order_by:
-            found.sort(key=lambda s: _sort_key(s, order_by))
-        return found
+        return _in_order(found, order_by)
 
     def get_snapshot(self, snapshot_id: int) -> JsonObject:
         with self._lock:
@@ -577,19 +727,27 @@ class FakeState:
                 operation, snapshot.id, snapshot.name, snapshot.instance_id, will_fail
             )
 
-    def list_tickets(self, query: str | None, order_by: str | None) -> list[JsonObject]:
+    def list_tickets(
+        self,
+        *,
+        status_id: int | None = None,
+        created_from: datetime | None = None,
+        created_to: datetime | None = None,
+        order_by: str | None = None,
+    ) -> list[JsonObject]:
+        """Every match, ordered; the caller pages. Both creation-date bounds are inclusive."""
         with self._lock:
             self._settle()
             found = [
-                self._ticket_json(t) for t in sorted(self._tickets.values(), key=lambda t: t.id)
+                self._ticket_json(t)
+                for t in sorted(self._tickets.values(), key=lambda t: t.id)
+                if (created_from is None or t.creation_date >= created_from)
+                and (created_to is None or t.creation_date <= created_to)
             ]
-        if query:
-            found = [
-                t for t in found if _matches(query, t["ObjectName"], t["OperationType"]["Label"])
-            ]
-        if order_by:
-            found.sort(key=lambda t: _sort_key(t, order_by))
-        return found
+        if status_id is not None:
+            # The status a ticket shows (New or Running while it works), not the one it will end in.
+            found = [t for t in found if t["Status"]["Id"] == status_id]
+        return _in_order(found, order_by)
 
     def get_ticket(self, ticket_id: int) -> JsonObject:
         with self._lock:
@@ -738,19 +896,23 @@ class FakeState:
 
 
 def validate_command(command: object) -> tuple[str, str | None]:
-    """Check a CreateUpdateSnapshotCommand the way the service's model binding does."""
+    """Check a CreateUpdateSnapshotCommand the way the service's model binding does.
+
+    As .NET's data annotations do: ``[Required]`` refuses a Name that is only white space, and
+    ``[StringLength]`` counts UTF-16 code units, so a character outside the BMP (an emoji) is 2.
+    """
     if not isinstance(command, dict):
         raise ApiError.invalid({"command": ["The command field is required."]})
     errors: dict[str, list[str]] = {}
     name = command.get("Name")
     description = command.get("Description")
-    if name is None or name == "":
+    if name is None or (isinstance(name, str) and is_blank(name)):
         errors["command.Name"] = ["The Name field is required."]
     elif not isinstance(name, str):
         errors["command.Name"] = ["The Name field must be a string."]
     else:
         name_errors = []
-        if len(name) > NAME_MAX_LENGTH:
+        if utf16_length(name) > NAME_MAX_LENGTH:
             name_errors.append(
                 "The field Name must be a string with a minimum length of 1 and a maximum length"
                 f" of {NAME_MAX_LENGTH}."
@@ -773,9 +935,84 @@ def validate_command(command: object) -> tuple[str, str | None]:
     return name, description
 
 
+def utf16_length(text: str) -> int:
+    """The length .NET gives a string: UTF-16 code units, 2 for a character beyond U+FFFF."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def is_blank(text: str) -> bool:
+    """``string.IsNullOrWhiteSpace`` for a non-null string: empty, or only .NET white space.
+
+    .NET's white space is the Unicode separators plus TAB..CR and NEL; Python's ``isspace`` also
+    counts the information separators U+001C..U+001F, which .NET does not.
+    """
+    return all(
+        c in _DOTNET_SPACE_CONTROLS or unicodedata.category(c) in _DOTNET_SPACE_CATEGORIES
+        for c in text
+    )
+
+
+_DOTNET_SPACE_CONTROLS = frozenset("\t\n\v\f\r\x85")
+_DOTNET_SPACE_CATEGORIES = frozenset({"Zs", "Zl", "Zp"})
+
+
+def _utc(moment: datetime) -> datetime:
+    """Aware, in UTC; a naive datetime is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def _check_instance_settings(
+    name: object,
+    instance_id: object,
+    subregion_id: object,
+    type_id: object,
+    template_type_id: object,
+    is_turned_on: object,
+) -> None:
+    """Refuse, naming the argument, what would make an instance the contract cannot describe."""
+    if not isinstance(name, str) or is_blank(name):
+        raise ValueError(f"an instance needs a non-blank name, got {name!r}")
+    for label, value in (
+        ("id", instance_id),
+        ("subregion_id", subregion_id),
+        ("type_id", type_id),
+        ("template_type_id", template_type_id),
+    ):
+        if value is None and label == "id":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INT32:
+            raise ValueError(f"instance {label} must be an id, 1 to {MAX_INT32}, got {value!r}")
+    if type_id not in INSTANCE_TYPES:
+        raise ValueError(f"unknown type_id {type_id!r}; the fake has {sorted(INSTANCE_TYPES)}")
+    if template_type_id not in TEMPLATE_TYPES:
+        raise ValueError(
+            f"unknown template_type_id {template_type_id!r}; the fake has {sorted(TEMPLATE_TYPES)}"
+        )
+    if not isinstance(is_turned_on, bool):
+        raise ValueError(f"is_turned_on must be True or False, got {is_turned_on!r}")
+
+
+def _public_ip(instance_id: int) -> str:
+    # 198.18.0.0/15 is reserved for benchmarking: realistic-looking, never anyone's real address.
+    return f"198.{18 + (instance_id >> 16) % 2}.{(instance_id >> 8) & 255}.{instance_id & 255}"
+
+
+def _private_ip(instance_id: int) -> str:
+    return f"10.{(instance_id >> 16) & 255}.{(instance_id >> 8) & 255}.{instance_id & 255}"
+
+
 def _matches(query: str, *texts: object) -> bool:
     needle = query.casefold()
     return any(isinstance(t, str) and needle in t.casefold() for t in texts)
+
+
+def _in_order(items: list[JsonObject], order_by: str | None) -> list[JsonObject]:
+    """The items as the service orders them: by ``order_by`` if given, else as they are (by id)."""
+    if order_by:
+        items.sort(key=lambda item: _sort_key(item, order_by))
+    return items
 
 
 def _sort_key(item: JsonObject, order_by: str) -> tuple[Any, ...]:
@@ -783,7 +1020,7 @@ def _sort_key(item: JsonObject, order_by: str) -> tuple[Any, ...]:
     value: Any
     if order_by == "Instance":
         value = item["Instance"]["Id"]
-    elif order_by in ("Status", "OperationType"):
+    elif order_by in ("Status", "OperationType", "Type"):
         value = item[order_by]["Id"]
     elif order_by in ("Name", "Description", "ObjectName"):
         value = None if item[order_by] is None else item[order_by].casefold()
