@@ -5,9 +5,10 @@ without touching this file. Each block is its own test, named ``file:line`` of i
 
 How a block runs:
 
-- A fresh ``FakeOktawaveServer`` (seeded as docs/testing.md describes, tickets finishing at once)
-  is the default ``Configuration``: ``pyodk.Configuration()`` points at it, and the placeholder
-  ``'YOUR_ACCESS_TOKEN'`` is the fake's static token, so the examples run exactly as printed.
+- A fresh ``FakeOktawaveServer`` (seeded as docs/testing.md describes, tickets finishing at once,
+  waiters on its virtual clock) is the default ``Configuration``: ``pyodk.Configuration()``
+  points at it, and the placeholder ``'YOUR_ACCESS_TOKEN'`` is the fake's static token, so the
+  examples run exactly as printed.
   ``Configuration.from_env()`` finds the fake through ``OKTAWAVE_ACCESS_TOKEN`` and
   ``OKTAWAVE_ODK_API_URL``. One ticket (880001, a snapshot of instance 56) exists before the block.
 - The block is executed as a ``__main__`` script with the repository root as working directory.
@@ -111,7 +112,9 @@ def docs_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOktawaveServer]
         monkeypatch.setattr(socket, "getaddrinfo", _loopback_only(socket.getaddrinfo))
         _start_one_ticket(server)
         try:
-            yield server
+            # Waiters in the examples skip ahead on the fake's clock instead of sleeping.
+            with server.virtual_time():
+                yield server
         finally:
             pyodk.Configuration.set_default(None)
 

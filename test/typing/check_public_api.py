@@ -34,7 +34,7 @@ def operations(api: pyodk.OCISnapshotsApi, tickets: pyodk.TicketsApi, flag: bool
     assert_type(api.snapshots_put(1, command), pyodk.Snapshot)
     assert_type(api.snapshots_delete(1), pyodk.Ticket)
     assert_type(api.snapshots_restore(1, async_req=True), AsyncResult[pyodk.Ticket])
-    assert_type(tickets.tickets_get(order_by="Progress"), pyodk.ApiCollectionTicket)
+    assert_type(tickets.tickets_get(order_by="Status", status_id=136), pyodk.ApiCollectionTicket)
     assert_type(tickets.tickets_get_0(880001), pyodk.Ticket)
 
     data, status, headers = api.snapshots_get_0_with_http_info(1)
