@@ -1,0 +1,145 @@
+"""pyodk's side of the contract tests: reference values as pyodk objects; what the stub received.
+
+The reference (contract_reference) knows nothing of pyodk; this module turns its values into
+pyodk models and calls, and compares the requests pyodk sent with the ones the reference expects.
+Not a test module itself: test_contract_*.py import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from conftest import TOKEN
+from contract_reference import ExpectedRequest, ModelValue, OperationSpec
+from stub_server import StubServer
+
+import pyodk
+import pyodk.models
+
+_BODILESS_METHODS = ("GET", "HEAD")
+
+
+def api_object(op: OperationSpec, api_client: pyodk.ApiClient) -> Any:
+    return getattr(pyodk, op.api_class)(api_client)
+
+
+def method_of(op: OperationSpec, api_client: pyodk.ApiClient, twin: str = "") -> Any:
+    """The API method of an operation (``twin="_with_http_info"`` for its twin)."""
+    return getattr(api_object(op, api_client), op.id + twin)
+
+
+def constructor_arguments(value: ModelValue) -> dict[str, Any]:
+    """The keyword arguments that build the model ``value`` stands for."""
+    props = value.model.props
+    return {p.attr: to_pyodk(value.values[p.key]) for p in props if p.key in value.values}
+
+
+def to_pyodk(value: Any) -> Any:
+    """A reference value as a user passes it: models built with their keyword constructor."""
+    if isinstance(value, ModelValue):
+        return getattr(pyodk.models, value.model.name)(**constructor_arguments(value))
+    if isinstance(value, list):
+        return [to_pyodk(item) for item in value]
+    return value
+
+
+def call_arguments(
+    op: OperationSpec, arguments: dict[str, Any]
+) -> tuple[list[Any], dict[str, Any]]:
+    """Required parameters positionally, in the contract's order; the others as keywords."""
+    args = [to_pyodk(arguments.get(p.name)) for p in op.required_params]
+    kwargs = {
+        p.name: to_pyodk(arguments[p.name]) for p in op.optional_params if p.name in arguments
+    }
+    return args, kwargs
+
+
+def plain(result: Any) -> Any:
+    """A decoded result in ``to_dict()`` form, to compare with the reference's."""
+    if isinstance(result, list):
+        return [plain(item) for item in result]
+    return result.to_dict() if hasattr(result, "to_dict") else result
+
+
+# -- the request targets ------------------------------------------------------------------------
+
+
+def record_targets(server: StubServer) -> list[str]:
+    """The raw request targets (``/path?query``) the stub receives from now on, in order.
+
+    The stub keeps each query as parse_qs's dict, which loses the order of the parameters; the
+    reference fixes that order, so the raw target is recorded as well. The stub's handler class
+    is wrapped once per server. The wrapper also answers without Nagle's delay: the stub writes
+    headers and body separately, and on a kept-alive connection the body would otherwise wait
+    ~40 ms for the client's delayed ACK, on each of the contract tests' many calls.
+    """
+    handler = server.httpd.RequestHandlerClass
+    recorded: list[str] | None = getattr(handler, "contract_targets", None)
+    if recorded is not None:
+        return recorded
+
+    class TargetRecordingHandler(handler):  # type: ignore[misc, valid-type]
+        contract_targets: list[str] = []
+        disable_nagle_algorithm = True
+
+        def _record_then_handle(self) -> None:
+            self.contract_targets.append(self.path)
+            handler._handle(self)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _record_then_handle
+
+    server.httpd.RequestHandlerClass = TargetRecordingHandler
+    return TargetRecordingHandler.contract_targets
+
+
+@pytest.fixture(name="targets")
+def targets_fixture(stub: StubServer) -> Iterator[list[str]]:
+    """The raw targets of this test's requests."""
+    recorded = record_targets(stub)
+    recorded.clear()
+    yield recorded
+    recorded.clear()
+
+
+def sent_query(target: str, op: OperationSpec) -> list[tuple[str, str]]:
+    """The query pairs of a target in order; ``true``/``false`` of a bool read as ``True``/``False``
+    (the allowed difference from swagger-codegen's ``str(bool)``)."""
+    bools = {p.wire for p in op.params if p.type == "bool"}
+    pairs = parse_qsl(urlsplit(target).query, keep_blank_values=True)
+    return [
+        (name, value.capitalize() if name in bools and value in ("true", "false") else value)
+        for name, value in pairs
+    ]
+
+
+def assert_sent(
+    op: OperationSpec, expected: ExpectedRequest, stub: StubServer, targets: list[str]
+) -> None:
+    """The one request sent is the reference's: method, path, query pairs, body and headers."""
+    assert len(stub.received) == 1, f"{op.id} sent {len(stub.received)} requests"
+    assert len(targets) == 1
+    sent = stub.last
+    assert sent.method == expected.method
+    assert urlsplit(targets[0]).path == expected.path
+    assert sent_query(targets[0], op) == expected.query
+    assert sent.headers["authorization"] == f"Bearer {TOKEN}"
+    if expected.accept is not None:
+        assert sent.headers.get("accept") == expected.accept
+    else:
+        # The operation produces nothing: swagger-codegen leaves Accept out; asking for JSON
+        # is as good.
+        assert sent.headers.get("accept") in (None, "application/json")
+    content_type = sent.headers.get("content-type", "").split(";")[0].strip()
+    if expected.body is not None:
+        assert sent.json == expected.body
+        assert content_type == "application/json"
+    elif expected.method in _BODILESS_METHODS or not sent.body:
+        assert sent.body == b""
+        assert content_type == ""
+    else:
+        # A bodiless POST, PUT or DELETE may send an empty JSON object (an allowed difference).
+        assert sent.json == {}
+        assert content_type == "application/json"
