@@ -123,6 +123,9 @@ class ApiClient:
         collection_formats: Mapping[str, str] | None = None,
         _preload_content: bool = True,
         _request_timeout: Any = None,
+        *,
+        _call_timeout: float | None = None,
+        _operation: str | None = None,
     ) -> Any:
         """Make the HTTP request and decode its answer (swagger-codegen 2.4's signature).
 
@@ -375,7 +378,8 @@ class ApiClient:
             raise _decode_error(response, "the body is nested too deeply") from exc
         try:
             # The parsed document is ours alone: let the decoder free it as it goes.
-            return decoder_for(response_type, consume=True)(data)
+            decode = decoder_for(response_type, consume=True)
+            return decode(data, tz=self.configuration.assumed_timezone)
         except ModelDecodeError as exc:
             raise _decode_error(response, f"the body does not fit {response_type}: {exc}") from exc
         except RecursionError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import datetime
 import logging
 import os
 import platform
@@ -96,6 +97,10 @@ class Configuration:
         self.safe_chars_for_path_param: str = ""
         #: Check arguments and model fields before anything is sent.
         self.client_side_validation: bool = True
+        #: The timezone of datetimes the API sends without an offset (ASP.NET's "unspecified"
+        #: kind), so that every decoded datetime is aware and a page can be sorted by date.
+        #: None leaves them naive, as swagger-codegen's client does.
+        self.assumed_timezone: datetime.tzinfo | None = datetime.timezone.utc
 
         #: Timeouts in seconds; a call can override them with ``_request_timeout``.
         self.connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT

@@ -22,6 +22,7 @@ The tree, so that callers can catch as broadly or as narrowly as they like::
      |         +-- ProxyError               the proxy refused or failed
      +-- ModelDecodeError             JSON that does not fit a model (also a ValueError)
      +-- TokenError                   the OAuth2 token endpoint refused or failed (pyodk.auth)
+     +-- PaginationError              a page repeated the one before it (pyodk.paginate)
      +-- TicketError                  a long-running operation did not succeed (pyodk.waiters)
           +-- TicketFailedError       the ticket ended in Status 137 (Error)
           +-- TicketTimeoutError      the ticket was still running when the wait ran out
@@ -213,6 +214,10 @@ class TokenError(PyodkError):
         super().__init__(message)
         self.error = error
         self.status = status
+
+
+class PaginationError(PyodkError):
+    """``pyodk.paginate`` stopped: a page repeated the one before (pageNumber was ignored)."""
 
 
 class TicketError(PyodkError):

@@ -22,13 +22,12 @@ say), collect their ids first, then act.
 
 from __future__ import annotations
 
+import json
 import logging
-import re
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, Protocol, TypeVar
 
-from pyodk import models
-from pyodk.api.operation import find_operation
+from pyodk.exceptions import ApiTypeError, ApiValueError, PaginationError
 
 __all__ = ["DEFAULT_PAGE_SIZE", "Paged", "paginate"]
 
@@ -49,8 +48,6 @@ class _Collection(Protocol[T]):
 
 #: Options that change what an operation returns; a walk needs the plain collection.
 _REFUSED_OPTIONS = ("async_req", "_preload_content", "_return_http_data_only", "page_number")
-_DOC_RETURN = re.compile(r"^\s*:return:\s*(.+?)\s*$", re.MULTILINE)
-_DOC_PAGE_NUMBER = re.compile(r":param\s+int\s+page_number:")
 
 
 class Paged(Generic[T]):
@@ -105,18 +102,22 @@ class Paged(Generic[T]):
 
         # No point asking for more than will be used.
         size = self._page_size if remaining is None else min(self._page_size, remaining)
-        previous_ids: set[Any] = set()
+        previous: set[Any] = set()
         number = 1
         while True:
             collection = self._fetch(number, size)
             items = list(collection.items or [])
             total = _total(collection)
-            fresh = [item for item in items if _item_id(item) not in previous_ids]
-            if items and not fresh and total is None:
-                # Without Meta.Total, a page that only repeats the last one means the server
-                # ignores pageNumber; stopping is the only way not to loop forever.
-                return
-            previous_ids = {_item_id(item) for item in items} - {None}
+            keys = [_item_key(item) for item in items]
+            fresh = [item for item, key in zip(items, keys, strict=True) if key not in previous]
+            if items and not fresh:
+                # Every item was on the page before: the server ignores pageNumber (with or
+                # without Meta.Total), and asking on would fetch the same page for ever.
+                raise PaginationError(
+                    f"{self._name} answered page {number} with the items of page {number - 1}; "
+                    f"the server seems to ignore pageNumber, so the walk stops here"
+                )
+            previous = set(keys)
             if number == 1 and 0 < len(items) < size and total is not None and total > len(items):
                 # A first page short of Meta.Total: the server caps the page size. Carrying on
                 # with its size keeps page numbers and offsets in step.
@@ -156,10 +157,12 @@ def paginate(
     ...     print(snapshot.id, snapshot.name)
 
     Nothing is requested until the result is iterated. The walk stops at an empty page, a page
-    shorter than ``page_size``, or once the pages fetched cover ``Meta.Total``.
+    shorter than ``page_size``, or once the pages fetched cover ``Meta.Total``; it makes at most
+    one request per ``page_size`` items of ``Meta.Total``, plus one.
 
-    :param operation: a collection method of an API object, e.g. ``api.snapshots_get`` or
-        ``tickets_api.tickets_get``; a method without page parameters, such as
+    :param operation: a collection method of a pyodk API object, e.g. ``api.snapshots_get``,
+        ``oci_api.instances_get`` or ``tickets_api.tickets_get``: every operation of the contract
+        whose answer is a page of a collection. One that takes no page parameters, such as
         ``instances_get_snapshots``, is called once.
     :param args: positional arguments of the operation (e.g. an instance id).
     :param int page_size: items per request.
@@ -167,59 +170,53 @@ def paginate(
     :param kwargs: the operation's other keyword arguments (``query``, ``order_by``, ``fields``,
         ``_request_timeout``, ...); ``page_number`` is paginate's to set.
     :return: Paged, iterable; ``.by_page()`` yields a list of items per page.
-    :raises TypeError: the operation does not return a collection, or an option would change what
-        it returns (``async_req``, ``_preload_content``, ``_return_http_data_only``).
+    :raises ApiTypeError: the operation does not return a collection, or an option would change
+        what it returns (``async_req``, ``_preload_content``, ``_return_http_data_only``).
+    :raises ApiValueError: ``page_size`` or ``max_items`` out of range.
+    :raises PaginationError: while walking, a page repeated the page before it.
     """
-    name, response_type, pageable = _describe_operation(operation)
-    if response_type is None or not _is_collection(response_type):
-        returns = f"returns {response_type}" if response_type else "is not an API operation"
-        raise TypeError(
-            f"paginate() needs an operation that returns a collection (Items and Meta), such as "
-            f"snapshots_get or tickets_get; {name} {returns}"
-        )
+    name, collection = _describe_operation(operation)
     for option in _REFUSED_OPTIONS:
         if option in kwargs:
-            raise TypeError(f"paginate() sets up each call itself; do not pass {option!r}")
+            raise ApiTypeError(f"paginate() sets up each call itself; do not pass {option!r}")
     if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
-        raise ValueError(f"page_size must be an int >= 1, got {page_size!r}")
+        raise ApiValueError(f"page_size must be an int >= 1, got {page_size!r}")
     if max_items is not None and (
         isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0
     ):
-        raise ValueError(f"max_items must be None or an int >= 0, got {max_items!r}")
+        raise ApiValueError(f"max_items must be None or an int >= 0, got {max_items!r}")
 
     def fetch(number: int | None, size: int | None) -> Any:
         paging = {} if number is None else {"page_number": number, "page_size": size}
         return operation(*args, **kwargs, **paging)
 
-    return Paged(fetch, page_size, max_items, pageable, name)
+    return Paged(fetch, page_size, max_items, collection == "paged", name)
 
 
-def _describe_operation(operation: Callable[..., Any]) -> tuple[str, str | None, bool]:
-    """(name, response type, takes page_number) of an API method.
+def _describe_operation(operation: Callable[..., Any]) -> tuple[str, str]:
+    """(name, collection kind) of an API method, as the generated code declares it.
 
-    pyodk's own operations are found by name; methods of other swagger-codegen style API classes
-    running on pyodk are read from their generated docstrings (``:return: ApiCollectionX``).
+    pyodk's API methods carry their Operation (``method.operation``), which says whether the
+    operation lists a collection and whether it takes page numbers: nothing is guessed from
+    parameter names or docstrings.
     """
     if not callable(operation):
-        raise TypeError(f"paginate() needs an API method, got {type(operation).__name__}")
+        raise ApiTypeError(f"paginate() needs an API method, got {type(operation).__name__}")
     name = getattr(operation, "__name__", None) or type(operation).__name__
-    found = find_operation(name) if getattr(operation, "__self__", None) is not None else None
-    if found is not None:
-        pageable = any(param.name == "page_number" for param in found.params)
-        return name, found.response_type, pageable
-    doc = getattr(operation, "__doc__", None) or ""
-    match = _DOC_RETURN.search(doc)
-    return name, match[1] if match else None, _DOC_PAGE_NUMBER.search(doc) is not None
-
-
-def _is_collection(type_name: str) -> bool:
-    model = getattr(models, type_name, None)
-    swagger_types = getattr(model, "swagger_types", None)
-    return (
-        isinstance(swagger_types, dict)
-        and str(swagger_types.get("items", "")).startswith("list[")
-        and "meta" in swagger_types
-    )
+    declared = getattr(operation, "operation", None)
+    if declared is None:
+        raise ApiTypeError(
+            f"paginate() needs a collection method of a pyodk API class, such as snapshots_get "
+            f"or instances_get; {name} is not one (a method generated elsewhere, or a "
+            f"_with_http_info twin, declares no paging)"
+        )
+    if declared.collection is None:
+        returns = declared.response_type or "nothing"
+        raise ApiTypeError(
+            f"paginate() needs an operation that returns a collection (Items and Meta), such as "
+            f"snapshots_get or tickets_get; {name} returns {returns}"
+        )
+    return name, declared.collection
 
 
 def _total(collection: Any) -> int | None:
@@ -228,5 +225,11 @@ def _total(collection: Any) -> int | None:
     return total if isinstance(total, int) else None
 
 
-def _item_id(item: Any) -> Any:
-    return getattr(item, "id", None)
+def _item_key(item: Any) -> Any:
+    """What tells two items apart: the Id, or for items without one, their whole content."""
+    item_id = getattr(item, "id", None)
+    if item_id is not None:
+        return item_id
+    to_json = getattr(item, "to_json", None)
+    content = to_json() if callable(to_json) else item
+    return json.dumps(content, sort_keys=True, default=str)

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 import types
+import zoneinfo
 from typing import Any
 
 import pytest
@@ -57,9 +58,10 @@ DATETIMES = [
      dt.datetime(2026, 11, 2, 10, 15, 30, 123456, dt.timezone(-dt.timedelta(hours=5, minutes=30)))),
     ("2026-11-02T10:15:30.1234567Z", dt.datetime(2026, 11, 2, 10, 15, 30, 123456, UTC)),
     ("2026-11-02T10:15:30Z", dt.datetime(2026, 11, 2, 10, 15, 30, tzinfo=UTC)),
-    ("2026-11-02T10:15:30.1234567", dt.datetime(2026, 11, 2, 10, 15, 30, 123456)),
-    ("2026-11-02T10:15:30", dt.datetime(2026, 11, 2, 10, 15, 30)),
-    ("2026-11-02T10:15:30.5", dt.datetime(2026, 11, 2, 10, 15, 30, 500000)),
+    # Without an offset: UTC, Configuration.assumed_timezone's default.
+    ("2026-11-02T10:15:30.1234567", dt.datetime(2026, 11, 2, 10, 15, 30, 123456, UTC)),
+    ("2026-11-02T10:15:30", dt.datetime(2026, 11, 2, 10, 15, 30, tzinfo=UTC)),
+    ("2026-11-02T10:15:30.5", dt.datetime(2026, 11, 2, 10, 15, 30, 500000, UTC)),
     ("2026-11-02T10:15:30.12+01:00", dt.datetime(2026, 11, 2, 10, 15, 30, 120000, PLUS_ONE)),
     ("2026-11-02T10:15:30+0100", dt.datetime(2026, 11, 2, 10, 15, 30, tzinfo=PLUS_ONE)),
     ("2026-11-02 10:15:30.123+01:00", dt.datetime(2026, 11, 2, 10, 15, 30, 123000, PLUS_ONE)),
@@ -73,6 +75,40 @@ def test_datetimes_decode_through_the_api(text: str, expected: dt.datetime, stub
     assert ticket.creation_date == expected
     assert ticket.creation_date.utcoffset() == expected.utcoffset()
     assert ticket.end_date == expected
+
+
+@pytest.mark.parametrize(
+    "zone", [None, dt.timezone(dt.timedelta(hours=1)), zoneinfo.ZoneInfo("Europe/Warsaw")]
+)
+def test_assumed_timezone_decides_what_datetimes_without_an_offset_are_in(
+    zone: dt.tzinfo | None, stub, configuration, tickets_api
+):
+    configuration.assumed_timezone = zone
+    stub.answer({
+        "Id": 1,
+        "CreationDate": "2026-07-02T10:15:30.1234567",
+        "EndDate": "2026-07-02T10:15:30.5+02:00",
+        "CreationUser": {"Id": 7},
+    })  # fmt: skip
+    ticket = tickets_api.tickets_get_0(1)
+    assert ticket.creation_date == dt.datetime(2026, 7, 2, 10, 15, 30, 123456, tzinfo=zone)
+    assert ticket.creation_date.tzinfo is zone
+    # A datetime that carries its offset keeps it, whatever the setting.
+    assert ticket.end_date.utcoffset() == dt.timedelta(hours=2)
+
+
+def test_a_page_mixing_offsets_and_none_sorts_by_date(stub, snapshots_api):
+    stub.answer({
+        "Items": [
+            {"Id": 1, "CreationDate": "2026-11-02T10:15:30.1234567+01:00"},
+            {"Id": 2, "CreationDate": "2026-11-02T09:00:00"},
+            {"Id": 3, "CreationDate": "2026-11-02T09:30:00Z"},
+        ],
+        "Meta": {"Total": 3},
+    })  # fmt: skip
+    page = snapshots_api.snapshots_get()
+    ordered = sorted(page.items, key=lambda snapshot: snapshot.creation_date)
+    assert [s.id for s in ordered] == [2, 1, 3]  # 09:00Z, 09:15:30Z, 09:30Z
 
 
 _PY310_ISO = re.compile(
@@ -109,6 +145,10 @@ def python310_fromisoformat(monkeypatch):
 @pytest.mark.parametrize(("text", "expected"), DATETIMES, ids=[t for t, _ in DATETIMES])
 def test_parse_datetime_fallback_for_python_310(text, expected, python310_fromisoformat):
     parsed = base.parse_datetime(text)
+    if parsed.tzinfo is None:
+        # parse_datetime leaves an offset-less datetime naive; decoders then give it the
+        # configuration's assumed timezone, UTC by default (as DATETIMES expects).
+        parsed = parsed.replace(tzinfo=UTC)
     assert parsed == expected
     assert parsed.utcoffset() == expected.utcoffset()
     if not _PY310_ISO.fullmatch(text):

@@ -93,7 +93,7 @@ def test_docstrings_follow_the_generated_style(case: Case, request):
         assert ":param int id:" in info_doc
     if "command" in case.required:
         assert ":param CreateUpdateSnapshotCommand command:" in doc
-    for keyword in case.kwargs:
-        kind = "int" if keyword.endswith(("_id", "_size", "_number")) else "str"
+    for keyword, value in case.kwargs.items():
+        kind = type(value).__name__
         assert f":param {kind} {keyword}:" in doc
         assert f":param {kind} {keyword}:" in info_doc

@@ -344,12 +344,14 @@ def widget_module(monkeypatch):
     """Put Widget into pyodk.models, as a generated sibling package's import would."""
     monkeypatch.setattr(pyodk.models, "Widget", Widget, raising=False)
     # Decoders are cached by type name: forget any built for another test's Widget.
-    cache = pyodk.models.base._decoders
-    for name in ("Widget", "list[Widget]"):
-        monkeypatch.delitem(cache, name, raising=False)
+    caches = (pyodk.models.base._raw_decoders, pyodk.models.base._consuming)
+    for cache in caches:
+        for name in ("Widget", "list[Widget]"):
+            monkeypatch.delitem(cache, name, raising=False)
     yield
-    for name in ("Widget", "list[Widget]"):
-        cache.pop(name, None)
+    for cache in caches:
+        for name in ("Widget", "list[Widget]"):
+            cache.pop(name, None)
 
 
 def _check_widget(widget: Widget) -> None:

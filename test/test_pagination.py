@@ -141,19 +141,22 @@ def test_an_operation_without_page_parameters_is_called_once(env: Env) -> None:
     assert len(requests) == 1 and requests[0].query == {}
 
 
-@pytest.mark.parametrize(
-    "operation_name",
-    ["snapshots_get_0", "snapshots_get_with_http_info", "instances_post_snapshot"],
-)
+@pytest.mark.parametrize("operation_name", ["snapshots_get_0", "instances_post_snapshot"])
 def test_operations_that_return_no_collection_are_refused(env: Env, operation_name: str) -> None:
     operation = getattr(env.snapshots, operation_name)
-    with pytest.raises(TypeError, match=f"returns a collection.*{operation_name}"):
+    with pytest.raises(TypeError, match=f"returns a collection.*{operation_name} returns"):
         pyodk.paginate(operation, 5001)
     assert env.server.requests == []
 
 
+def test_a_with_http_info_twin_is_refused(env: Env) -> None:
+    with pytest.raises(TypeError, match="snapshots_get_with_http_info is not one"):
+        pyodk.paginate(env.snapshots.snapshots_get_with_http_info)
+    assert env.server.requests == []
+
+
 def test_things_that_are_no_operations_are_refused(env: Env) -> None:
-    with pytest.raises(TypeError, match="is not an API operation"):
+    with pytest.raises(TypeError, match="<lambda> is not one"):
         pyodk.paginate(lambda: None)  # type: ignore[arg-type, return-value]
     with pytest.raises(TypeError, match="needs an API method"):
         pyodk.paginate(42)  # type: ignore[arg-type]
@@ -241,59 +244,43 @@ def test_without_meta_total_a_short_page_ends_the_walk(env: Env) -> None:
     assert len(env.page_requests()) == 2
 
 
-def test_a_server_ignoring_page_numbers_without_a_total_does_not_loop_forever(env: Env) -> None:
+@pytest.mark.parametrize("total", [None, 1_000_000], ids=["without Total", "with Total"])
+def test_a_server_ignoring_page_numbers_stops_the_walk_at_the_first_repeat(
+    env: Env, total: int | None
+) -> None:
     seeded = env.seed(3)
-    env.server.inject("status", count=5, status=200, body=_page(env, seeded, None))
+    env.server.inject("status", count=5, status=200, body=_page(env, seeded, total))
 
-    assert ids(pyodk.paginate(env.snapshots.snapshots_get, page_size=3)) == seeded
-    assert len(env.page_requests()) == 2
+    walked: list[int] = []
+    with pytest.raises(pyodk.PaginationError, match="snapshots_get answered page 2") as caught:
+        walked.extend(ids(pyodk.paginate(env.snapshots.snapshots_get, page_size=3)))
+    assert isinstance(caught.value, pyodk.PyodkError)
+    assert len(env.page_requests()) == 2  # page 1, then the repeat: not 100 000 of them
 
 
-# ------------------------------------------------------------------ generated-style API classes
+# ------------------------------------------------------------------ paging is declared, not guessed
 
 
 class GeneratedStyleApi:
-    """An API class as swagger-codegen writes them, running on pyodk's ApiClient."""
+    """An API class as swagger-codegen writes them: its docstring names a collection."""
 
     def __init__(self, api_client: pyodk.ApiClient) -> None:
         self.api_client = api_client
 
     def snapshot_listing(self, **kwargs: Any) -> Any:
-        """Returns snapshot collection  # noqa: E501
+        """Returns snapshot collection
 
-        :param async_req bool
         :param int page_size: Page size
         :param int page_number: Page number
         :return: ApiCollectionSnapshot
-                 If the method is called asynchronously,
-                 returns the request thread.
-        """
-        query = [("pageSize", kwargs.get("page_size")), ("pageNumber", kwargs.get("page_number"))]
-        return self.api_client.call_api(
-            "/snapshots",
-            "GET",
-            {},
-            query,
-            {"Accept": "application/json"},
-            response_type="ApiCollectionSnapshot",
-            auth_settings=["oauth2"],
-            _return_http_data_only=True,
-        )
-
-    def snapshot_single(self, id: int, **kwargs: Any) -> Any:  # noqa: A002
-        """Gets snapshot
-
-        :param int id: Snapshot id (required)
-        :return: Snapshot
         """
         raise AssertionError("never called")
 
 
-def test_generated_style_operations_are_recognised_by_their_docstring(env: Env) -> None:
-    seeded = env.seed(5)
+def test_paging_comes_from_the_declaration_not_from_docstrings(env: Env) -> None:
     api = GeneratedStyleApi(env.snapshots.api_client)
-
-    assert ids(pyodk.paginate(api.snapshot_listing, page_size=2)) == seeded
-    assert len(env.page_requests()) == 3
-    with pytest.raises(TypeError, match="snapshot_single returns Snapshot"):
-        pyodk.paginate(api.snapshot_single, 1)
+    with pytest.raises(TypeError, match="snapshot_listing is not one"):
+        pyodk.paginate(api.snapshot_listing, page_size=2)
+    declared = env.snapshots.snapshots_get.operation
+    assert (declared.name, declared.collection) == ("snapshots_get", "paged")
+    assert env.snapshots.instances_get_snapshots.operation.collection == "unpaged"

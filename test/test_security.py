@@ -257,7 +257,6 @@ def api(fake: FakeOktawaveServer) -> Iterator[pyodk.OCISnapshotsApi]:
     "bad_id", ["5002", "5002/../../instances/56", "..", 5002.0, True, b"5002", [5002], -(2**40)]
 )
 def test_ids_that_are_not_ints_are_refused_before_sending(fake, api, bad_id):
-    tickets = pyodk.TicketsApi(api.api_client)
     command = pyodk.CreateUpdateSnapshotCommand()
     for call in (
         lambda: api.snapshots_get_0(bad_id),
@@ -266,10 +265,19 @@ def test_ids_that_are_not_ints_are_refused_before_sending(fake, api, bad_id):
         lambda: api.snapshots_restore(bad_id),
         lambda: api.instances_post_snapshot(bad_id, command),
         lambda: api.instances_get_snapshots(bad_id),
-        lambda: tickets.tickets_get_0(bad_id),
     ):
-        with pytest.raises((TypeError, ValueError)):
+        with pytest.raises((pyodk.ApiTypeError, pyodk.ApiValueError)):
             call()
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize(
+    "bad_id", ["880001", "..", 880001.0, True, b"880001", [880001], 2**63, -(2**63) - 1]
+)
+def test_ticket_ids_are_64_bit_ints_and_nothing_else(fake, api, bad_id):
+    tickets = pyodk.TicketsApi(api.api_client)
+    with pytest.raises((pyodk.ApiTypeError, pyodk.ApiValueError)):
+        tickets.tickets_get_0(bad_id)
     assert fake.requests == []
 
 

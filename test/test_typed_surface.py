@@ -1,9 +1,11 @@
 """The typed surface stays in step with what runs.
 
 The API methods' overloads are written out for type checkers and IDEs, while the parameters that
-are actually accepted come from each ``Operation``. A parameter added to one and not the other
-would make checkers refuse a valid call (or accept an invalid one): this test reads the overloads
-from the source (``typing.get_overloads`` is 3.11+) and compares.
+are actually accepted come from each ``Operation``; both are generated from the contract, and a
+mistake in the generator that put a parameter in one and not the other would make checkers refuse
+a valid call (or accept an invalid one). This test reads the overloads from the source
+(``typing.get_overloads`` is 3.11+) and compares, for every method of every API class. It also
+checks the real signature that ``help()`` and ``inspect.signature()`` show.
 """
 
 from __future__ import annotations
@@ -15,10 +17,18 @@ from pathlib import Path
 import pytest
 
 import pyodk
-from pyodk.api.operation import find_operation
+import pyodk.api
 
-API_CLASSES = (pyodk.OCISnapshotsApi, pyodk.TicketsApi)
+API_CLASSES = tuple(getattr(pyodk.api, name) for name in pyodk.api.__all__)
 _OVERLOAD_RETURNS = ("{M}", "AsyncResult[{M}]", "Any")
+#: The call options every implementation shows after the operation's own parameters.
+_CALL_OPTIONS = [
+    "async_req",
+    "_return_http_data_only",
+    "_preload_content",
+    "_request_timeout",
+    "_call_timeout",
+]
 
 
 def _overloads(cls: type) -> dict[str, list[ast.FunctionDef]]:
@@ -46,11 +56,10 @@ def _methods() -> list[tuple[type, str]]:
     ("cls", "name"), _methods(), ids=[f"{c.__name__}.{n}" for c, n in _methods()]
 )
 def test_overloads_take_exactly_the_operations_parameters(cls: type, name: str) -> None:
-    operation = find_operation(name.removesuffix("_with_http_info"))
-    assert operation is not None, f"{name} runs no registered operation"
+    operation = getattr(cls, name.removesuffix("_with_http_info")).operation
     required = [p.name for p in operation.params if p.required]
-    optional = sorted(p.name for p in operation.params if not p.required)
-    model = operation.response_type
+    optional = [p.name for p in operation.params if not p.required]
+    model = {None: "None", "Object": "Any"}.get(operation.response_type, operation.response_type)
     result = f"HttpInfo[{model}]" if name.endswith("_with_http_info") else model
 
     overloads = _overloads(cls).get(name, [])
@@ -58,12 +67,16 @@ def test_overloads_take_exactly_the_operations_parameters(cls: type, name: str) 
     for overload, returns in zip(overloads, _OVERLOAD_RETURNS, strict=True):
         arguments = overload.args
         assert [a.arg for a in arguments.args] == ["self", *required], name
-        keywords = sorted(a.arg for a in arguments.kwonlyargs if a.arg != "async_req")
+        keywords = [a.arg for a in arguments.kwonlyargs if a.arg != "async_req"]
         assert keywords == optional, name
         assert "async_req" in [a.arg for a in arguments.kwonlyargs], name
         assert arguments.kwarg is not None, f"{name}: the call options as **kwargs"
         assert ast.unparse(overload.returns) == returns.format(M=result), name
 
-    # The implementation takes the required parameters positionally, the rest by keyword.
+    # What help() shows: the required parameters positionally, the rest and the call options
+    # by keyword, and **kwargs, which only exists to refuse an unknown keyword with ApiTypeError.
     signature = inspect.signature(getattr(cls, name))
-    assert list(signature.parameters) == ["self", *required, "kwargs"], name
+    assert list(signature.parameters) == ["self", *required, *optional, *_CALL_OPTIONS, "kwargs"]
+    kinds = {p.name: p.kind for p in signature.parameters.values()}
+    assert all(kinds[p] == inspect.Parameter.KEYWORD_ONLY for p in optional + _CALL_OPTIONS)
+    assert "_request_timeout" in (getattr(cls, name).__doc__ or ""), name

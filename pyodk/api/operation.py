@@ -1,9 +1,14 @@
 """Operations as data, plus the one engine that turns a method call into ``ApiClient.call_api``.
 
-Each public API method stays an explicit, documented wrapper (users read them, IDEs show them), but
-its body is one call into ``Operation.call``. Argument checking, wire names, headers and the
-generated calling conventions (``async_req``, ``_preload_content``, ``_request_timeout``,
-``_return_http_data_only``, ``_with_http_info``) live here, once.
+tools/generate.py writes one ``Operation`` per endpoint of the contract, and one explicit,
+documented method per operation (users read them, IDEs show them) whose body is one call into
+``Operation.call``. Argument checking, wire names, headers, collection formats and the generated
+calling conventions (``async_req``, ``_preload_content``, ``_request_timeout``,
+``_return_http_data_only``, the ``_with_http_info`` twin) live here, once.
+
+Each generated method carries its Operation as ``method.operation``: helpers such as
+``pyodk.paginate`` read what they need (is it a collection, does it take page numbers) from the
+method they are given, not from a registry that another module could fill or replace.
 
 The typed dicts below give type checkers the call options. An API method is overloaded on them so
 that ``op(...)`` is the model, ``op(..., async_req=True)`` an ``AsyncResult`` of it, and the
@@ -14,13 +19,16 @@ an overload that returns ``Any``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, TypeVar
 
+from pyodk import validation
 from pyodk.exceptions import ApiTypeError, ApiValueError
 
 _T = TypeVar("_T")
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
     import urllib3
@@ -38,6 +46,7 @@ class CallOptions(TypedDict, total=False):
 
     _preload_content: Literal[True]
     _request_timeout: RequestTimeout
+    _call_timeout: float | None
     _return_http_data_only: bool
 
 
@@ -46,6 +55,7 @@ class HttpInfoOptions(TypedDict, total=False):
 
     _preload_content: Literal[True]
     _request_timeout: RequestTimeout
+    _call_timeout: float | None
     _return_http_data_only: Literal[False]
 
 
@@ -54,43 +64,113 @@ class AnyCallOptions(TypedDict, total=False):
 
     _preload_content: bool
     _request_timeout: RequestTimeout
+    _call_timeout: float | None
     _return_http_data_only: bool
 
 
-#: The keywords every operation accepts besides its own parameters.
-CALL_OPTIONS = frozenset(
-    {"async_req", "_return_http_data_only", "_preload_content", "_request_timeout"}
-)
+#: What ``collection`` says of an operation that returns one page of a collection (Items and Meta):
+#: "paged" takes pageNumber and pageSize; "unpaged" answers the whole collection at once.
+Collection: TypeAlias = Literal["paged", "unpaged"]
 
-_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
-
-#: Values ``order_by`` accepts on snapshot collections.
-SNAPSHOT_ORDER_BY = ("CreationDate", "Description", "IsCurrent", "Name", "Instance")
-
-
-_OPERATIONS: dict[str, Operation] = {}
+#: Every operation of the Oktawave API is authorised by the OAuth2 bearer token.
+_AUTH_SETTINGS = ["oauth2"]
+_INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
 
 @dataclass(frozen=True)
 class Param:
-    """One parameter: Python keyword, wire name, where it goes, its type and its rules."""
+    """One parameter of an operation: Python keyword, wire name, where it goes, type and rules.
+
+    ``type`` is a swagger type string: ``int``, ``str``, ``bool``, ``float``, ``datetime``,
+    ``list[int]``, or a model name for the body. The rules are the contract's; ``choices`` are the
+    accepted ``orderBy`` values, compared without regard to letter case as the service does.
+    """
 
     name: str
     wire: str
-    location: str  # "path", "query" or "body"
-    type: str  # "int", "str", or a model name for the body
+    location: Literal["path", "query", "body"]
+    type: str
     required: bool = False
+    int_format: Literal["int32", "int64"] = "int32"
     minimum: int | None = None
+    maximum: int | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
     choices: tuple[str, ...] = ()
+    collection_format: str | None = None
 
+    def check(self, value: Any, validate: bool, operation: str) -> None:
+        """Refuse a value that breaks the parameter's type or rules (ApiTypeError/ApiValueError).
 
-def find_operation(name: str) -> Operation | None:
-    """The operation an API method of this name runs (e.g. ``snapshots_get``), if pyodk has it."""
-    return _OPERATIONS.get(name)
+        Path integers are always checked, even with ``client_side_validation`` off: only an int is
+        sure to stay inside its path segment.
+        """
+        kind = self.type
+        if kind == "int":
+            if (self.location == "path" or validate) and not _is_int(value):
+                raise self._wrong_type(value, "an int", operation)
+            if validate:
+                self._check_range(value, operation)
+        elif not validate:
+            return
+        elif kind == "str":
+            if not isinstance(value, str):
+                raise self._wrong_type(value, "a str", operation)
+            self._check_text(value, operation)
+        elif kind == "bool":
+            if not isinstance(value, bool):
+                raise self._wrong_type(value, "a bool", operation)
+        elif kind == "float":
+            if not (_is_int(value) or isinstance(value, float)):
+                raise self._wrong_type(value, "a number", operation)
+        elif kind == "datetime":
+            if not isinstance(value, datetime.datetime):
+                raise self._wrong_type(value, "a datetime.datetime", operation)
+        elif kind == "list[int]":
+            if not isinstance(value, (list, tuple)) or not all(map(_is_int, value)):
+                raise self._wrong_type(value, "a list of ints", operation)
+            for item in value:
+                self._check_range(item, operation)
+        elif not hasattr(value, "swagger_types") and not isinstance(value, dict):
+            # A body: a model (pyodk's, or one generated elsewhere), or a dict of wire keys.
+            raise self._wrong_type(value, f"a {kind}", operation)
+
+    def _check_range(self, value: int, operation: str) -> None:
+        low, high = _INT_RANGES[self.int_format]
+        if not low <= value <= high:
+            bits = self.int_format[3:]
+            raise self._refused(f"must fit in a {bits}-bit integer (got {value})", operation)
+        problem = validation.range_problem(value, self.minimum, self.maximum)
+        if problem:
+            raise self._refused(problem, operation)
+
+    def _check_text(self, value: str, operation: str) -> None:
+        problem = validation.length_problem(value, self.min_length, self.max_length)
+        if problem is None and self.pattern is not None:
+            problem = validation.pattern_problem(value, self.pattern)
+        if problem is None and self.choices:
+            problem = validation.choice_problem(value, self.choices, any_case=True)
+        if problem:
+            raise self._refused(problem, operation)
+
+    def _refused(self, problem: str, operation: str) -> ApiValueError:
+        return ApiValueError(f"{operation}(): `{self.name}` {problem}")
+
+    def _wrong_type(self, value: Any, expected: str, operation: str) -> ApiTypeError:
+        return ApiTypeError(
+            f"{operation}(): `{self.name}` must be {expected}, got {type(value).__name__} {value!r}"
+        )
 
 
 class Operation:
-    """One endpoint: method, path template, parameters and response type."""
+    """One endpoint of the contract: method, path template, parameters and response type.
+
+    :param response_type: the swagger type of the 200 answer (a model name, ``str``), or None when
+        the contract gives the answer no schema (the call then returns None).
+    :param collection: "paged" or "unpaged" for an operation that lists a collection (see
+        ``Collection``), None otherwise; ``pyodk.paginate`` walks the former.
+    """
 
     def __init__(
         self,
@@ -98,64 +178,66 @@ class Operation:
         method: str,
         path: str,
         params: tuple[Param, ...],
-        response_type: str,
+        response_type: str | None,
+        *,
+        collection: Collection | None = None,
     ) -> None:
         self.name = name
         self.method = method
         self.path = path
         self.params = params
         self.response_type = response_type
-        self._by_name = {p.name: p for p in params}
-        # Error messages' prefixes, made once rather than on every call.
-        self._where = {p.name: f"{name}(): `{p.name}`" for p in params}
-        # Operation names are swagger operationIds, unique across the API: helpers such as
-        # pyodk.paginate find an API method's operation by its name.
-        _OPERATIONS[name] = self
-        self._header_params: dict[str, str] = {"Accept": "application/json"}
+        self.collection = collection
+        self._headers: dict[str, str] = {"Accept": "application/json"}
         if any(p.location == "body" for p in params):
-            self._header_params["Content-Type"] = "application/json"
+            self._headers["Content-Type"] = "application/json"
+        self._collection_formats = {
+            p.wire: p.collection_format for p in params if p.collection_format
+        }
 
-    def call(self, api_client: ApiClient, kwargs: Mapping[str, Any], **arguments: Any) -> Any:
-        """Run the operation; return only the data (the plain method)."""
-        return self._invoke(api_client, kwargs, arguments, data_only=True)
+    def __repr__(self) -> str:
+        return f"Operation({self.name!r}, {self.method} {self.path})"
 
-    def call_with_http_info(
-        self, api_client: ApiClient, kwargs: Mapping[str, Any], **arguments: Any
-    ) -> Any:
-        """Run the operation; return ``(data, status, headers)`` (the ``_with_http_info`` twin)."""
-        data_only = bool(kwargs.get("_return_http_data_only", False))
-        return self._invoke(api_client, kwargs, arguments, data_only=data_only)
+    def method_of(self, function: _F) -> _F:
+        """Mark an API method as running this operation (a decorator of the generated code)."""
+        function.operation = self  # type: ignore[attr-defined]
+        return function
 
-    def _invoke(
+    def call(
         self,
         api_client: ApiClient,
-        kwargs: Mapping[str, Any],
-        arguments: dict[str, Any],
-        data_only: bool,
+        values: tuple[Any, ...],
+        unexpected: Mapping[str, Any],
+        async_req: bool | None,
+        return_http_data_only: bool | None,
+        preload_content: bool,
+        request_timeout: Any,
+        call_timeout: float | None,
+        *,
+        with_http_info: bool = False,
     ) -> Any:
-        options = {}
-        for key, value in kwargs.items():
-            if key in CALL_OPTIONS:
-                options[key] = value
-            elif key in self._by_name:
-                arguments[key] = value
-            else:
-                raise ApiTypeError(
-                    f"Got an unexpected keyword argument '{key}' to method {self.name}"
-                )
+        """Check the arguments, then send the request through ``api_client.call_api``.
+
+        ``values`` are the operation's parameters in ``params`` order; ``unexpected`` holds any
+        other keyword the method was given. The plain method returns only the data, as generated
+        clients do; the ``_with_http_info`` twin returns ``(data, status, headers)`` unless
+        ``_return_http_data_only`` is true.
+        """
+        if unexpected:
+            key = next(iter(unexpected))
+            raise ApiTypeError(f"Got an unexpected keyword argument '{key}' to method {self.name}")
         validate = api_client.client_side_validation
         path_params: dict[str, Any] = {}
         query_params: list[tuple[str, Any]] = []
         body = None
-        for param in self.params:
-            value = arguments.get(param.name)
+        for param, value in zip(self.params, values, strict=True):
             if value is None:
                 if param.required:
                     raise ApiValueError(
                         f"Missing the required parameter `{param.name}` when calling `{self.name}`"
                     )
                 continue
-            self._check(param, value, validate)
+            param.check(value, validate, self.name)
             if param.location == "path":
                 path_params[param.wire] = value
             elif param.location == "query":
@@ -167,45 +249,19 @@ class Operation:
             self.method,
             path_params,
             query_params,
-            self._header_params,
+            self._headers,
             body=body,
             response_type=self.response_type,
-            auth_settings=["oauth2"],
-            async_req=options.get("async_req"),
-            _return_http_data_only=data_only,
-            _preload_content=options.get("_preload_content", True),
-            _request_timeout=options.get("_request_timeout"),
+            auth_settings=_AUTH_SETTINGS,
+            async_req=async_req,
+            _return_http_data_only=bool(return_http_data_only) or not with_http_info,
+            collection_formats=self._collection_formats,
+            _preload_content=preload_content,
+            _request_timeout=request_timeout,
+            _call_timeout=call_timeout,
+            _operation=self.name,
         )
 
-    def _check(self, param: Param, value: Any, validate: bool) -> None:
-        where = self._where[param.name]
-        if param.type == "int":
-            # Path ids are always checked: only an int is sure to stay inside its path segment.
-            is_int = isinstance(value, int) and not isinstance(value, bool)
-            if (param.location == "path" or validate) and not is_int:
-                raise ApiTypeError(f"{where} must be an int, got {type(value).__name__} {value!r}")
-            if validate and not _INT32_MIN <= value <= _INT32_MAX:
-                raise ApiValueError(f"{where} must fit in a 32-bit integer, got {value}")
-            if validate and param.minimum is not None and value < param.minimum:
-                raise ApiValueError(f"{where} must be >= {param.minimum}, got {value}")
-        elif param.type == "str" and validate:
-            if not isinstance(value, str):
-                raise ApiTypeError(f"{where} must be a str, got {type(value).__name__} {value!r}")
-            if param.choices and value not in param.choices:
-                choices = ", ".join(param.choices)
-                raise ApiValueError(f"{where} must be one of {choices}; got {value!r}")
 
-
-#: The ``{id}`` path parameter, and the response-fields filter, that most operations take.
-PATH_ID = Param("id", "id", "path", "int", required=True)
-FIELDS = Param("fields", "fields", "query", "str")
-
-
-def paging_params(order_by: tuple[str, ...] = ()) -> tuple[Param, ...]:
-    """``query``, ``page_size``, ``page_number`` and ``order_by``: shared by the collections."""
-    return (
-        Param("query", "query", "query", "str"),
-        Param("page_size", "pageSize", "query", "int", minimum=1),
-        Param("page_number", "pageNumber", "query", "int", minimum=1),
-        Param("order_by", "orderBy", "query", "str", choices=order_by),
-    )
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

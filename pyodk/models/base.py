@@ -1,10 +1,11 @@
 """The model machinery, written once.
 
-A model declares each field once, as an annotated class attribute::
+A model declares each field once, as an annotated class attribute (tools/generate.py writes these
+declarations from the contract)::
 
     class Link(Model):
-        href: str | None = field("Href", "Href")
-        rel: str | None = field("Rel", "Rel")
+        href: str | None = field("Href", "Href", default=None)
+        rel: str | None = field("Rel", "Rel", default=None)
 
 From that single declaration ``ModelMeta`` derives everything a swagger-codegen model has
 (``swagger_types``, ``attribute_map``, a keyword ``__init__`` that also takes ``_configuration``,
@@ -12,13 +13,16 @@ validating properties, ``to_dict``, ``to_str``, ``__repr__``, ``__eq__``, ``__ne
 functions the ApiClient uses: ``_from_json`` (wire dict -> model) and ``_to_json`` (model -> wire
 dict).
 
-``__init__`` and ``_from_json`` are generated as Python source and compiled once per class (as attrs
-and dataclasses do), so that decoding a page of snapshots costs little more than ``json.loads``:
-no Configuration per instance, no per-field dispatch, datetimes through ``datetime.fromisoformat``.
+``__init__`` is generated as Python source and compiled when the class is made; ``_from_json`` is
+compiled the first time a model of the class is decoded (as attrs and dataclasses do), so that
+decoding a page of snapshots costs little more than ``json.loads``: no Configuration per instance,
+no per-field dispatch, datetimes through ``datetime.fromisoformat``. Their source is registered with
+``linecache``, so tracebacks and debuggers show the generated lines.
 
 Data from the server is decoded without client-side validation (the server is the authority on its
 own data); values that do not fit the declared type raise ``ModelDecodeError``. Values set by users
-are type-checked and validated unless ``client_side_validation`` is off.
+are type-checked and validated (lengths, patterns, ranges, enums) unless ``client_side_validation``
+is off, and refused with ``ApiTypeError`` or ``ApiValueError``.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import importlib
+import linecache
 import pprint
 import re
 import sys
@@ -35,10 +40,10 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard, TypeVar
 
-from dateutil.parser import isoparse as _dateutil_isoparse
-
+from pyodk import validation
+from pyodk._naming import underscore
 from pyodk.configuration import Configuration
-from pyodk.exceptions import ModelDecodeError
+from pyodk.exceptions import ApiTypeError, ApiValueError, ModelDecodeError
 
 M = TypeVar("M", bound="Model")
 _C = TypeVar("_C")
@@ -53,6 +58,10 @@ else:
         return lambda cls: cls  # only type checkers look at it
 
 
+#: What a datetime the API sends without an offset is taken to be in, unless the Configuration's
+#: ``assumed_timezone`` says otherwise (see docs/Configuration.md).
+UTC = _dt.timezone.utc
+
 _PRIMITIVE_NAMES: dict[Any, str] = {
     int: "int",
     str: "str",
@@ -66,7 +75,7 @@ _PRIMITIVE_NAMES: dict[Any, str] = {
 
 
 class Field:
-    """One declared model field: its JSON key, description, default and constraints.
+    """One declared model field: its JSON key, description, default and the contract's rules.
 
     Only ``field()`` creates these; ``ModelMeta`` fills in ``name`` and ``type`` from the
     annotation.
@@ -79,7 +88,10 @@ class Field:
         "default",
         "min_length",
         "max_length",
-        "forbidden_chars",
+        "pattern",
+        "minimum",
+        "maximum",
+        "choices",
         "name",
         "type",
         "python_type",
@@ -93,7 +105,10 @@ class Field:
         default: Any,
         min_length: int | None,
         max_length: int | None,
-        forbidden_chars: str | None,
+        pattern: str | None,
+        minimum: float | None,
+        maximum: float | None,
+        choices: tuple[str, ...],
     ) -> None:
         self.json_key = json_key
         self.description = description
@@ -101,42 +116,45 @@ class Field:
         self.default = default
         self.min_length = min_length
         self.max_length = max_length
-        self.forbidden_chars = forbidden_chars
+        self.pattern = pattern
+        self.minimum = minimum
+        self.maximum = maximum
+        self.choices = choices
         self.name = ""
         self.type = ""
         self.python_type: Any = object
 
     @property
     def slot(self) -> str:
-        return "_" + self.name
+        """Where the value lives: ``_name``, as in generated models.
+
+        A name that already starts with ``_`` (``_date``) gets ``_field`` instead: ``__date`` in
+        ``__slots__`` would be mangled to ``_InstanceEvent__date``.
+        """
+        return f"_field{self.name}" if self.name.startswith("_") else f"_{self.name}"
 
     def validate(self, value: Any) -> None:
-        """Refuse a user-set value: a ValueError (or TypeError) naming the field and the rule."""
-        name = self.name
+        """Refuse a value set by a user: ApiValueError (or ApiTypeError) naming field and rule."""
         if value is None:
             if self.required:
-                raise ValueError(f"Invalid value for `{name}`, must not be `None`")
+                raise ApiValueError(f"Invalid value for `{self.name}`, must not be `None`")
             return
         self._check_type(value)
+        problem = None
         if isinstance(value, str):
-            if self.max_length is not None and len(value) > self.max_length:
-                raise ValueError(
-                    f"Invalid value for `{name}`, length must be less than or equal to "
-                    f"`{self.max_length}` (got {len(value)})"
-                )
-            if self.min_length is not None and len(value) < self.min_length:
-                raise ValueError(
-                    f"Invalid value for `{name}`, length must be greater than or equal to "
-                    f"`{self.min_length}`"
-                )
-            if self.forbidden_chars:
-                bad = sorted({c for c in value if c in self.forbidden_chars})
-                if bad:
-                    raise ValueError(
-                        f"Invalid value for `{name}`, must not contain "
-                        f"{' '.join(repr(c) for c in bad)} "
-                        f"(forbidden: {' '.join(self.forbidden_chars)})"
-                    )
+            if self.required and value and value.isspace():
+                # The service's [Required] refuses a blank text as it refuses a missing one.
+                problem = "must not be blank"
+            else:
+                problem = validation.length_problem(value, self.min_length, self.max_length)
+            if problem is None and self.pattern is not None:
+                problem = validation.pattern_problem(value, self.pattern)
+            if problem is None and self.choices:
+                problem = validation.choice_problem(value, self.choices)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            problem = validation.range_problem(value, self.minimum, self.maximum)
+        if problem:
+            raise ApiValueError(f"Invalid value for `{self.name}`, {problem}")
 
     def _check_type(self, value: Any) -> None:
         expected = self.python_type
@@ -154,7 +172,7 @@ class Field:
         else:
             ok = isinstance(value, expected)
         if not ok:
-            raise TypeError(
+            raise ApiTypeError(
                 f"Invalid value for `{self.name}`, expected {self.type}, "
                 f"got {type(value).__name__} {value!r}"
             )
@@ -168,10 +186,24 @@ def field(
     default: Any = None,
     min_length: int | None = None,
     max_length: int | None = None,
-    forbidden_chars: str | None = None,
+    pattern: str | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    choices: tuple[str, ...] = (),
 ) -> Any:
     """Declare a model field. Typed ``Any`` so that the annotation gives the property's type."""
-    return Field(json_key, description, required, default, min_length, max_length, forbidden_chars)
+    return Field(
+        json_key,
+        description,
+        required,
+        default,
+        min_length,
+        max_length,
+        pattern,
+        minimum,
+        maximum,
+        choices,
+    )
 
 
 def _validation_enabled(configuration: Configuration | None) -> bool:
@@ -196,7 +228,7 @@ class ModelMeta(type):
         declared = tuple(namespace.get("__slots__", ()))
         namespace["__slots__"] = declared + tuple(value.slot for _, value in fields)
         cls = super().__new__(mcls, name, bases, namespace)
-        if fields or name != "Model":
+        if name != "Model" or namespace.get("__module__") != __name__:
             _finish_model(cls, [value for _, value in fields])
         return cls
 
@@ -211,7 +243,7 @@ class Model(metaclass=ModelMeta):
     discriminator: ClassVar[str | None] = None
     _fields: ClassVar[tuple[Field, ...]] = ()
     _field_values: ClassVar[Callable[[Any], Any]]
-    _from_json: ClassVar[Callable[[Any], Any]]
+    _from_json: ClassVar[Callable[..., Any]]
 
     if TYPE_CHECKING:
         # The keyword every generated constructor takes; at run time it is a slot, set in __init__.
@@ -223,6 +255,9 @@ class Model(metaclass=ModelMeta):
     @classmethod
     def from_json(cls: type[M], data: Any) -> M:
         """A model from its wire form (a dict with PascalCase keys).
+
+        Datetimes without an offset are taken to be UTC, as ``Configuration.assumed_timezone``
+        says by default.
 
         :raises ModelDecodeError: the data does not fit the model.
         """
@@ -243,7 +278,7 @@ class Model(metaclass=ModelMeta):
         return pprint.pformat(self.to_dict())
 
     def __repr__(self) -> str:
-        return self.to_str()
+        return _model_repr(self, 0)
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -261,6 +296,43 @@ class Model(metaclass=ModelMeta):
         for slot in ("_configuration", *(f.slot for f in self._fields)):
             setattr(clone, slot, getattr(self, slot))
         return clone
+
+
+# -- repr -----------------------------------------------------------------------------------------
+
+#: A repr longer than this is written one field per line, nested models indented.
+_REPR_WIDTH = 100
+
+
+def _model_repr(model: Model, indent: int) -> str:
+    """``Snapshot(id=5, name='x')``; over ``_REPR_WIDTH``, one field per line, as black would.
+
+    Fields that are None are left out: a page of snapshots fetched with a ``fields`` filter would
+    otherwise be mostly ``=None``.
+    """
+    shown = [(f.name, getattr(model, f.slot)) for f in model._fields]
+    shown = [(name, value) for name, value in shown if value is not None]
+    name = type(model).__name__
+    flat = f"{name}({', '.join(f'{key}={_value_repr(value, -1)}' for key, value in shown)})"
+    if indent < 0 or indent + len(flat) <= _REPR_WIDTH or not shown:
+        return flat
+    inner = " " * (indent + 4)
+    lines = [f"{inner}{key}={_value_repr(value, indent + 4)}," for key, value in shown]
+    return f"{name}(\n" + "\n".join(lines) + f"\n{' ' * indent})"
+
+
+def _value_repr(value: Any, indent: int) -> str:
+    """A field value's repr: nested models and lists of them laid out like the parent."""
+    if isinstance(value, Model):
+        return _model_repr(value, indent)
+    if isinstance(value, list) and any(isinstance(item, Model) for item in value):
+        flat = f"[{', '.join(_value_repr(item, -1) for item in value)}]"
+        if indent < 0 or indent + len(flat) <= _REPR_WIDTH:
+            return flat
+        inner = " " * (indent + 4)
+        lines = [f"{inner}{_value_repr(item, indent + 4)}," for item in value]
+        return "[\n" + "\n".join(lines) + f"\n{' ' * indent}]"
+    return repr(value)
 
 
 # -- building a model class -------------------------------------------------------------------
@@ -285,8 +357,7 @@ def _finish_model(cls: Any, own_fields: list[Field]) -> None:
     getter = attrgetter(*(f.slot for f in fields)) if fields else (lambda model: ())
     cls._field_values = staticmethod(getter)
     cls.__init__ = _compile_init(cls, fields, slots)
-    cls._from_json = staticmethod(_compile_from_json(cls, fields))
-    _consuming_decoders[cls._from_json] = functools.partial(cls._from_json, consume=True)
+    cls._from_json = staticmethod(_decode_on_first_use(cls))
 
 
 def _strip_optional(hint: Any) -> Any:
@@ -311,7 +382,7 @@ def _type_name(hint: Any) -> str:
         return f"dict({_type_name(key)}, {_type_name(value)})"
     if isinstance(hint, type):
         return hint.__name__
-    raise TypeError(f"pyodk models cannot declare a field of type {hint!r}")
+    raise ApiTypeError(f"pyodk models cannot declare a field of type {hint!r}")
 
 
 def _make_setter(f: Field) -> Callable[[Any, Any], None]:
@@ -327,8 +398,11 @@ def _make_setter(f: Field) -> Callable[[Any, Any], None]:
 
 
 def _compile(source: str, namespace: dict[str, Any], cls: Any, what: str) -> Any:
-    # A readable file name shows up in tracebacks and profiles instead of "<string>".
+    # A readable file name shows up in tracebacks and profiles instead of "<string>", and the
+    # source registered under it lets tracebacks, pdb and inspect show the generated lines.
     filename = f"<pyodk generated {what} {cls.__module__}.{cls.__qualname__}>"
+    lines = source.splitlines(keepends=True)
+    linecache.cache[filename] = (len(source), None, lines, filename)
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - source built from field names
     return namespace[what]
 
@@ -353,17 +427,48 @@ def _compile_init(cls: Any, fields: tuple[Field, ...], slots: list[str]) -> Any:
     return init
 
 
+# -- decoding: the compiled _from_json ------------------------------------------------------------
+
 #: Nested models are written into their parent's ``_from_json`` this many levels deep (a call
 #: saved per nested object); deeper ones call their own class's compiled function.
 _INLINE_DEPTH = 2
+#: Compiling a decoder compiles its nested models' first; one lock keeps two threads from doing it
+#: twice (re-entrant, for the nesting).
+_compile_lock = threading.RLock()
+
+
+def _decode_on_first_use(cls: Any) -> Callable[..., Any]:
+    """A ``_from_json`` that compiles the real one on its first call, then hands over to it.
+
+    Most of the 160 models are never decoded in a process; compiling each when its class is made
+    would slow every import for nothing.
+    """
+
+    def _from_json(data: Any, consume: bool = False, tz: _dt.tzinfo | None = UTC) -> Any:
+        return compiled_decoder(cls)(data, consume, tz)
+
+    return _from_json
+
+
+def compiled_decoder(cls: Any) -> Callable[..., Any]:
+    """The class's compiled ``_from_json(data, consume=False, tz=UTC)``, compiled now if need be."""
+    decoder = cls.__dict__.get("_compiled_from_json")
+    if decoder is None:
+        with _compile_lock:
+            decoder = cls.__dict__.get("_compiled_from_json")
+            if decoder is None:
+                decoder = _compile_from_json(cls, cls._fields)
+                cls._compiled_from_json = decoder
+                cls._from_json = staticmethod(decoder)
+    return decoder  # type: ignore[no-any-return]
 
 
 def _compile_from_json(cls: Any, fields: tuple[Field, ...]) -> Any:
-    """Generate ``_from_json(data)``: straight-line code per class, no per-field dispatch.
+    """Generate ``_from_json(data, consume, tz)``: straight-line code, no per-field dispatch.
 
     For a Snapshot it reads, in outline::
 
-        def _from_json(data, consume=False):
+        def _from_json(data, consume=False, tz=_utc):
             if type(data) is not _dict: ...  # None passes through, anything else is refused
             self = _new(_cls)
             self._configuration = None
@@ -379,7 +484,8 @@ def _compile_from_json(cls: Any, fields: tuple[Field, ...]) -> Any:
     ``type(x) is T`` is cheaper than ``x.__class__`` (CPython specialises the call), and the
     common case (a value of the declared type) is tested first.
 
-    ``consume=True`` (see ``decoder_for``) empties the lists of models in ``data`` as it goes.
+    ``consume=True`` (see ``decoder_for``) empties the lists of models in ``data`` as it goes;
+    ``tz`` is given to datetimes that arrive without an offset (None leaves them naive).
     """
     namespace: dict[str, Any] = {
         "_new": object.__new__,
@@ -388,6 +494,7 @@ def _compile_from_json(cls: Any, fields: tuple[Field, ...]) -> Any:
         "_str": str,
         "_int": int,
         "_bool": bool,
+        "_utc": UTC,
         "_fromiso": _fromisoformat,
         "_iso_errors": (TypeError, ValueError),
         "_parse_datetime": parse_datetime,
@@ -396,7 +503,7 @@ def _compile_from_json(cls: Any, fields: tuple[Field, ...]) -> Any:
     }
     name = cls.__name__
     lines = [
-        "def _from_json(data, consume=False):",
+        "def _from_json(data, consume=False, tz=_utc):",
         "    if type(data) is not _dict:",
         "        if data is None:",
         "            return None",
@@ -441,20 +548,24 @@ def _decode_lines(
     if type_name == "datetime":
         # fromisoformat raises TypeError for a non-string and ValueError for text it does not
         # take; parse_datetime then tries harder (Python 3.10) or raises ModelDecodeError.
+        # ASP.NET sends some datetimes without an offset: they get ``tz`` (UTC by default), so
+        # that a page's datetimes can be compared and sorted.
         return [
             f"if {value} is not None:",
             "    try:",
             f"        {value} = _fromiso({value})",
             "    except _iso_errors:",
             f"        {value} = _parse_datetime({value}, {path!r})",
+            f"    if {value}.tzinfo is None and tz is not None:",
+            f"        {value} = {value}.replace(tzinfo=tz)",
         ]
-    # Nested models come from the annotation's class (pyodk.models is still being imported while
-    # these classes are built), inlined or through their own compiled function.
+    # Nested models come from the annotation's class, inlined or through their own compiled
+    # function (compiled now, so that no call goes through a first-use stub).
     model = f.python_type
-    if _is_model_class(model):
+    if _is_model_class(model) and model._fields:
         if depth + 1 >= _INLINE_DEPTH:
-            decoder = _bind(namespace, f"_decode_{model.__name__}", model._from_json)
-            return [f"{value} = {decoder}({value}, consume)"]  # model decoders pass None through
+            decoder = _bind(namespace, f"_decode_{model.__name__}", compiled_decoder(model))
+            return [f"{value} = {decoder}({value}, consume, tz)"]  # None passes through
         nested = f"o{depth + 1}"
         body = _object_lines(model, model._fields, value, nested, path, namespace, depth + 1)
         return [
@@ -465,8 +576,8 @@ def _decode_lines(
             f"    {value} = {nested}",
         ]
     (item_type,) = typing.get_args(model) or (None,)
-    if typing.get_origin(model) is list and _is_model_class(item_type):
-        decoder = _bind(namespace, f"_decode_{item_type.__name__}", item_type._from_json)
+    if typing.get_origin(model) is list and _is_model_class(item_type) and item_type._fields:
+        decoder = _bind(namespace, f"_decode_{item_type.__name__}", compiled_decoder(item_type))
         return [
             f"if {value} is not None:",
             f"    if type({value}) is not _list:",
@@ -476,13 +587,13 @@ def _decode_lines(
             f"        {value}.reverse()",
             f"        items{depth} = []",
             f"        while {value}:",
-            f"            items{depth}.append({decoder}({value}.pop(), True))",
+            f"            items{depth}.append({decoder}({value}.pop(), True, tz))",
             f"        {value} = items{depth}",
             "    else:",
-            f"        {value} = [{decoder}(i) for i in {value}]",
+            f"        {value} = [{decoder}(i, False, tz) for i in {value}]",
         ]
-    decoder = _bind(namespace, f"_decode_{f.name}", decoder_for(type_name))
-    return [f"if {value} is not None:", f"    {value} = {decoder}({value})"]
+    decoder = _bind(namespace, f"_decode_{f.name}", _raw_decoder(type_name))
+    return [f"if {value} is not None:", f"    {value} = {decoder}({value}, consume, tz)"]
 
 
 def _bind(namespace: dict[str, Any], name: str, value: Any) -> str:
@@ -533,7 +644,10 @@ _fromisoformat = (
 
 
 def parse_datetime(text: str, path: str = "datetime") -> _dt.datetime:
-    """Parse the ISO 8601 forms the API sends; fromisoformat first, python-dateutil last."""
+    """Parse the ISO 8601 forms the API sends; fromisoformat first, python-dateutil last.
+
+    The result is naive when ``text`` has no offset; decoders then apply the assumed timezone.
+    """
     try:
         return _dt.datetime.fromisoformat(text)
     except (TypeError, ValueError):
@@ -544,8 +658,11 @@ def parse_datetime(text: str, path: str = "datetime") -> _dt.datetime:
         return _fromisoformat_rewritten(text.strip())
     except ValueError:
         pass
+    # Imported here: the last resort is rarely needed, and dateutil takes milliseconds to import.
+    from dateutil.parser import isoparse
+
     try:
-        return _dateutil_isoparse(text)
+        return isoparse(text)
     except (ValueError, OverflowError) as exc:
         raise ModelDecodeError(path, "an ISO 8601 datetime string", text) from exc
 
@@ -586,19 +703,28 @@ def _parse_date(value: Any, path: str = "date") -> _dt.date:
 
 # -- decoders by type string -------------------------------------------------------------------
 
-_decoders: dict[str, Callable[[Any], Any]] = {}
-#: Each generated ``_from_json`` -> the same with ``consume=True``, filled as models are made.
-_consuming_decoders: dict[Callable[..., Any], Callable[[Any], Any]] = {}
+#: A decoder takes ``(value, consume=False, tz=UTC)`` and returns the decoded value.
+Decoder = Callable[..., Any]
+
+_raw_decoders: dict[str, Decoder] = {}
+_consuming: dict[str, Decoder] = {}
 _decoders_lock = threading.Lock()
 _LIST_TYPE = re.compile(r"list\[(.*)\]$")
 _DICT_TYPE = re.compile(r"dict\(([^,]*), (.*)\)$")
+_PRIMITIVES = {"int": int, "str": str, "bool": bool, "float": float}
+#: The types whose answer is the parsed JSON itself: no schema in the contract.
+_SCHEMALESS = frozenset({"object", "Object"})
 
 
-def decoder_for(type_name: str, consume: bool = False) -> Callable[[Any], Any]:
+def decoder_for(type_name: str, consume: bool = False) -> Decoder:
     """The function that decodes a JSON value of a swagger type string (``'list[Snapshot]'``, ...).
 
-    Built once per type string and cached. Model names are looked up in ``pyodk.models``, so a model
-    class that another module puts there is decoded too, if it is built the generated way.
+    Call it as ``decode(value)`` or ``decode(value, tz=...)``, ``tz`` being the timezone given to
+    datetimes that arrive without an offset (UTC unless said otherwise; None keeps them naive).
+    Built once per type string and cached. A model name is found in ``pyodk.models``, or else in
+    the module ``pyodk.models.<snake_case_name>`` (where a module generated elsewhere puts it);
+    a name that is neither raises ApiTypeError. A model without properties (``Object``) decodes to
+    the parsed JSON itself, as generated clients return it.
 
     ``consume=True`` is for data that nobody else holds, such as the ApiClient's freshly parsed
     answer: the decoder then empties each list of models as it decodes it, so that every item's
@@ -607,77 +733,121 @@ def decoder_for(type_name: str, consume: bool = False) -> Callable[[Any], Any]:
     runs about half as often (bench/: a 1000-snapshot page went from about 1.85x to 1.55x the
     CPU time of raw urllib3 + json.loads, and peaks no higher in memory).
     """
-    decoder = _decoders.get(type_name)
+    decoder = _raw_decoder(type_name)
+    if not consume:
+        return decoder
+    consuming = _consuming.get(type_name)
+    if consuming is None:
+        consuming = functools.partial(decoder, consume=True)
+        with _decoders_lock:
+            consuming = _consuming.setdefault(type_name, consuming)
+    return consuming
+
+
+def _raw_decoder(type_name: str) -> Decoder:
+    decoder = _raw_decoders.get(type_name)
     if decoder is None:
         decoder = _build_decoder(type_name)
         with _decoders_lock:
-            _decoders[type_name] = decoder
-    if consume:
-        return _consuming_decoders.get(decoder, decoder)
+            decoder = _raw_decoders.setdefault(type_name, decoder)
     return decoder
 
 
-def _build_decoder(type_name: str) -> Callable[[Any], Any]:
+def _build_decoder(type_name: str) -> Decoder:
     list_match = _LIST_TYPE.match(type_name)
     if list_match:
-        item = decoder_for(list_match.group(1))
+        item = _raw_decoder(list_match.group(1))
 
-        def decode_list(value: Any) -> Any:
+        def decode_list(value: Any, consume: bool = False, tz: _dt.tzinfo | None = UTC) -> Any:
             if value is None:
                 return None
             if not isinstance(value, list):
                 raise ModelDecodeError(type_name, "a list", value)
-            return [None if i is None else item(i) for i in value]
+            return [None if i is None else item(i, consume, tz) for i in value]
 
         return decode_list
     dict_match = _DICT_TYPE.match(type_name)
     if dict_match:
-        entry = decoder_for(dict_match.group(2))
+        entry = _raw_decoder(dict_match.group(2))
 
-        def decode_dict(value: Any) -> Any:
+        def decode_dict(value: Any, consume: bool = False, tz: _dt.tzinfo | None = UTC) -> Any:
             if value is None:
                 return None
             if not isinstance(value, dict):
                 raise ModelDecodeError(type_name, "an object", value)
-            return {k: None if v is None else entry(v) for k, v in value.items()}
+            return {k: None if v is None else entry(v, consume, tz) for k, v in value.items()}
 
         return decode_dict
-    if type_name in ("int", "str", "bool", "float"):
-        exact = {"int": int, "str": str, "bool": bool, "float": float}[type_name]
+    exact = _PRIMITIVES.get(type_name)
+    if exact is not None:
 
-        def decode_primitive(value: Any) -> Any:
+        def decode_primitive(value: Any, consume: bool = False, tz: Any = None) -> Any:
             if value is None or value.__class__ is exact:
                 return value
             return _coerce(value, type_name, type_name)
 
         return decode_primitive
     if type_name == "datetime":
-        return lambda value: None if value is None else parse_datetime(value)
+
+        def decode_datetime(value: Any, consume: bool = False, tz: _dt.tzinfo | None = UTC) -> Any:
+            if value is None:
+                return None
+            parsed = parse_datetime(value)
+            return parsed.replace(tzinfo=tz) if parsed.tzinfo is None and tz else parsed
+
+        return decode_datetime
     if type_name == "date":
-        return lambda value: None if value is None else _parse_date(value)
-    if type_name == "object":
-        return lambda value: value
-    return _model_decoder(type_name)
-
-
-def _model_decoder(type_name: str) -> Callable[[Any], Any]:
-    models = importlib.import_module("pyodk.models")
-    klass = getattr(models, type_name, None)
-    if klass is None or not hasattr(klass, "swagger_types"):
-        raise TypeError(f"unknown response type {type_name!r}: no such model in pyodk.models")
+        return lambda value, consume=False, tz=None: None if value is None else _parse_date(value)
+    if type_name in _SCHEMALESS:
+        return lambda value, consume=False, tz=None: value
+    if type_name == "file":
+        raise ApiTypeError(
+            "file answers are not part of the Oktawave API; pyodk cannot decode them"
+        )
+    klass = model_class(type_name)
+    if not klass.swagger_types:
+        # No properties to decode: the answer's data is the parsed JSON (swagger-codegen's way).
+        return lambda value, consume=False, tz=None: value
     if _is_model_class(klass):
-        return klass._from_json
+        return compiled_decoder(klass)
     return _generated_class_decoder(klass)
 
 
-def _generated_class_decoder(klass: Any) -> Callable[[Any], Any]:
+def model_class(type_name: str) -> Any:
+    """The model class a type name stands for, from ``pyodk.models`` or its own module.
+
+    :raises ApiTypeError: no such model; when this happens for a response type, it happens before
+        the request is sent.
+    """
+    models = importlib.import_module("pyodk.models")
+    klass = getattr(models, type_name, None)
+    module_name = f"pyodk.models.{underscore(type_name)}"
+    if klass is None:
+        # A model generated elsewhere and dropped into pyodk/models is in no table of pyodk's:
+        # it is found where a generator puts it, as generated clients import their models.
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise  # the module exists but is broken: its own error says more
+            module = None
+        klass = getattr(module, type_name, None)
+    if klass is None or not hasattr(klass, "swagger_types"):
+        raise ApiTypeError(
+            f"unknown type {type_name!r}: not a model of pyodk.models, and no module "
+            f"{module_name} defines it"
+        )
+    return klass
+
+
+def _generated_class_decoder(klass: Any) -> Decoder:
     """Decode into a class written the swagger-codegen way: keyword constructor per attribute."""
     plan = [
         (attr, klass.attribute_map[attr], type_name)
         for attr, type_name in klass.swagger_types.items()
     ]
 
-    def decode_generated(value: Any) -> Any:
+    def decode_generated(value: Any, consume: bool = False, tz: _dt.tzinfo | None = UTC) -> Any:
         if value is None:
             return None
         if not isinstance(value, dict):
@@ -686,7 +856,7 @@ def _generated_class_decoder(klass: Any) -> Callable[[Any], Any]:
         for attr, key, type_name in plan:
             item = value.get(key)
             if item is not None:
-                kwargs[attr] = decoder_for(type_name)(item)
+                kwargs[attr] = _raw_decoder(type_name)(item, consume, tz)
         try:
             return klass(**kwargs)
         except (TypeError, ValueError) as exc:
@@ -703,6 +873,8 @@ def to_wire(value: Any) -> Any:
 
     Works for pyodk models and for any class built the generated way (``swagger_types`` and
     ``attribute_map``).
+
+    :raises ApiTypeError: a value that has no JSON form; nothing has been sent.
     """
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
@@ -721,7 +893,7 @@ def to_wire(value: Any) -> Any:
             if item is not None:
                 out[value.attribute_map[attr]] = to_wire(item)
         return out
-    raise TypeError(f"cannot serialize {type(value).__name__} {value!r} to JSON")
+    raise ApiTypeError(f"cannot serialize {type(value).__name__} {value!r} to JSON")
 
 
 def _model_to_json(model: Model) -> dict[str, Any]:
