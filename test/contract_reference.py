@@ -20,7 +20,9 @@ The rules it implements:
   collection formats joined; the body is sanitize_for_serialization of the model (JSON keys,
   None left out, nested models alike, datetimes as isoformat()).
 - Decoding (``__deserialize``): a model is built from the keys present in the answer, so an absent
-  key leaves the constructor's default; datetimes go through dateutil's ``parse``; no validation.
+  key leaves the constructor's default; datetimes go through dateutil's ``parse`` (one without an
+  offset stays naive; ``decoded(naive_as=...)`` applies pyodk's documented assumed timezone
+  instead); no validation.
 
 Values are built from each schema (type, format, lengths, pattern, range, enum) by ``Values``,
 deterministically, so that every run sends and serves the same data.
@@ -34,7 +36,7 @@ import keyword
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -601,21 +603,34 @@ def as_dict(value: Any) -> Any:
     return value
 
 
-def decoded(data: Any, type_name: str | None, contract: Contract = CONTRACT) -> Any:
-    """What swagger-codegen's ``deserialize`` makes of parsed JSON, in ``to_dict()`` form."""
+def decoded(
+    data: Any,
+    type_name: str | None,
+    contract: Contract = CONTRACT,
+    naive_as: tzinfo | None = None,
+) -> Any:
+    """What swagger-codegen's ``deserialize`` makes of parsed JSON, in ``to_dict()`` form.
+
+    A datetime without an offset stays naive, as swagger-codegen leaves it, unless ``naive_as``
+    names a zone: pyodk's documented ``Configuration.assumed_timezone`` (UTC by default; None
+    is swagger-codegen's behaviour), which ``from_json`` always applies as UTC.
+    """
     if type_name is None:
         return None
     if data is None:
         return None
     if type_name.startswith("list["):
-        return [decoded(item, type_name[5:-1], contract) for item in data]
+        return [decoded(item, type_name[5:-1], contract, naive_as) for item in data]
     if type_name.startswith("dict("):
         inner = type_name[len("dict(str, ") : -1]
-        return {k: decoded(v, inner, contract) for k, v in data.items()}
+        return {k: decoded(v, inner, contract, naive_as) for k, v in data.items()}
     if type_name == "object":
         return data
     if type_name == "datetime":
-        return dateutil_parse(data)
+        parsed = dateutil_parse(data)
+        if parsed.tzinfo is None and naive_as is not None:
+            return parsed.replace(tzinfo=naive_as)
+        return parsed
     if type_name == "date":
         return dateutil_parse(data).date()
     if type_name in ("int", "float", "str", "bool"):
@@ -624,6 +639,6 @@ def decoded(data: Any, type_name: str | None, contract: Contract = CONTRACT) -> 
     if spec.free_form:
         return data
     return {
-        p.attr: decoded(data[p.key], p.type, contract) if p.key in data else p.default
+        p.attr: decoded(data[p.key], p.type, contract, naive_as) if p.key in data else p.default
         for p in spec.props
     }

@@ -1,7 +1,8 @@
 """Every operation sends what a swagger-codegen 2.4 client would, and refuses bad input.
 
 Arguments come from the contract (contract_reference.Values), never from per-operation lists; the
-expected request from the reference. A real socket carries each call to the scripted stub.
+expected request from the reference. A real socket carries each call to the scripted stub. Each
+test checks every operation in one loop (contract_harness.assert_each) and names each that fails.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from contract_harness import (
+    assert_each,
     assert_sent,
     call_arguments,
     method_of,
@@ -25,7 +27,6 @@ from contract_reference import (
     Values,
     arguments_for,
     expected_request,
-    ids,
     underscore,
 )
 
@@ -33,7 +34,6 @@ import pyodk
 import pyodk.api
 
 OPERATIONS = CONTRACT.operations
-OP_IDS = ids(OPERATIONS)
 
 
 def send(op: OperationSpec, arguments: dict[str, Any], stub, api_client, **options: Any) -> Any:
@@ -43,12 +43,21 @@ def send(op: OperationSpec, arguments: dict[str, Any], stub, api_client, **optio
     return method_of(op, api_client)(*args, **kwargs, **options)
 
 
+def assert_sends_as_reference(
+    op: OperationSpec, arguments: dict[str, Any], stub, targets, api_client, **options: Any
+) -> None:
+    """Call the operation with ``arguments``: the one request sent is the reference's."""
+    send(op, arguments, stub, api_client, **options)
+    expected = expected_request(op, arguments, api_client.configuration.host)
+    assert_sent(op, expected, stub, targets)
+
+
 # -- names -------------------------------------------------------------------------------------
 
 
 def test_the_contract_has_what_the_rules_are_written_for():
     assert len(OPERATIONS) == 177
-    assert len(set(OP_IDS)) == 177
+    assert len({op.id for op in OPERATIONS}) == 177
     assert len(CONTRACT.api_classes) == 18
     assert len(CONTRACT.models) == 160
     assert CONTRACT.api_classes["OCI Snapshots"] == "OCISnapshotsApi"
@@ -57,45 +66,45 @@ def test_the_contract_has_what_the_rules_are_written_for():
     assert (underscore("instanceId"), underscore("sshKeyId")) == ("instance_id", "ssh_key_id")
 
 
-@pytest.mark.parametrize("tag", sorted(CONTRACT.api_classes))
-def test_api_class_is_named_from_its_tag(tag: str):
-    name = CONTRACT.api_classes[tag]
-    module = importlib.import_module(f"pyodk.api.{underscore(name)}")
-    cls = getattr(module, name)
-    assert getattr(pyodk, name) is cls
-    assert getattr(pyodk.api, name) is cls
+def test_api_classes_are_named_from_their_tags():
+    def check(tag: str) -> None:
+        name = CONTRACT.api_classes[tag]
+        module = importlib.import_module(f"pyodk.api.{underscore(name)}")
+        cls = getattr(module, name)
+        assert getattr(pyodk, name) is cls
+        assert getattr(pyodk.api, name) is cls
+
+    assert_each(sorted(CONTRACT.api_classes), check)
 
 
-@pytest.mark.parametrize("op", OPERATIONS, ids=OP_IDS)
-def test_method_takes_the_required_parameters_positionally_in_order(op: OperationSpec, api_client):
-    for twin in ("", "_with_http_info"):
-        signature = inspect.signature(method_of(op, api_client, twin))
-        positional = [
-            p.name
-            for p in signature.parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-        assert positional == [p.name for p in op.required_params], op.id + twin
+def test_methods_take_the_required_parameters_positionally_in_order(api_client):
+    def check(op: OperationSpec) -> None:
+        for twin in ("", "_with_http_info"):
+            signature = inspect.signature(method_of(op, api_client, twin))
+            positional = [
+                p.name
+                for p in signature.parameters.values()
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            ]
+            assert positional == [p.name for p in op.required_params], op.id + twin
+
+    assert_each(OPERATIONS, check)
 
 
 # -- what is sent -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("optional", [True, False], ids=["all-arguments", "required-only"])
-@pytest.mark.parametrize("op", OPERATIONS, ids=OP_IDS)
-def test_operation_sends_what_the_reference_sends(
-    op: OperationSpec, optional: bool, stub, targets, api_client
-):
-    arguments = arguments_for(op, optional=optional)
+def test_every_operation_sends_what_the_reference_sends(optional: bool, stub, targets, api_client):
+    def check(op: OperationSpec) -> None:
+        arguments = arguments_for(op, optional=optional)
+        assert_sends_as_reference(op, arguments, stub, targets, api_client)
 
-    send(op, arguments, stub, api_client)
-
-    expected = expected_request(op, arguments, api_client.configuration.host)
-    assert_sent(op, expected, stub, targets)
+    assert_each(OPERATIONS, check, stub, targets)
 
 
 def test_the_wire_cases_cover_datetimes_multi_arrays_int64_and_quoted_paths():
-    """The parametrized cases above reach the hard parts of the rules, not just plain ids."""
+    """The cases above reach the hard parts of the rules, not just plain ids."""
     tickets = CONTRACT.operations_by_id["tickets_get"]
     sent = expected_request(tickets, arguments_for(tickets, optional=True)).query
     dates = dict(sent)
@@ -115,28 +124,28 @@ def test_the_wire_cases_cover_datetimes_multi_arrays_int64_and_quoted_paths():
     assert "%20" in path and "%C5%BC" in path
 
 
-@pytest.mark.parametrize("op", OPERATIONS, ids=OP_IDS)
-def test_operation_takes_every_call_option(op: OperationSpec, stub, targets, api_client):
-    arguments = arguments_for(op, optional=False)
+def test_every_operation_takes_every_call_option(stub, targets, api_client):
     options = {"_request_timeout": (10, 30), "_call_timeout": 60, "_return_http_data_only": True}
 
-    send(op, arguments, stub, api_client, **options)
+    def check(op: OperationSpec) -> None:
+        arguments = arguments_for(op, optional=False)
+        assert_sends_as_reference(op, arguments, stub, targets, api_client, **options)
 
-    assert_sent(op, expected_request(op, arguments, api_client.configuration.host), stub, targets)
+    assert_each(OPERATIONS, check, stub, targets)
 
 
 # -- bad input ----------------------------------------------------------------------------------
 
 
-def refusal_problems(
+def assert_refused(
     op: OperationSpec,
     cases: list[tuple[str, dict[str, Any], dict[str, Any]]],
     expected: type[Exception] | tuple[type[Exception], ...],
     stub,
     api_client,
-) -> list[str]:
-    """Why pyodk did not refuse each case (label, arguments, extra keywords) as the rules say:
-    with ``expected``, a PyodkError naming the operation and the label, before sending."""
+) -> None:
+    """pyodk refuses each case (label, arguments, extra keywords) as the rules say: with
+    ``expected``, a PyodkError naming the operation and the label, before sending."""
     problems = []
     for label, arguments, extra in cases:
         stub.reset()
@@ -152,13 +161,15 @@ def refusal_problems(
             problems.append(f"{label}: raised {error!r}")
         elif op.id not in str(error) or label not in str(error):
             problems.append(f"{label}: the message names not both {op.id} and {label}: {error}")
-    return problems
+    assert not problems, "; ".join(problems)
 
 
-@pytest.mark.parametrize("op", OPERATIONS, ids=OP_IDS)
-def test_unknown_keyword_is_refused_before_sending(op: OperationSpec, stub, api_client):
-    case = ("no_such_argument", arguments_for(op, optional=False), {"no_such_argument": 1})
-    assert refusal_problems(op, [case], pyodk.ApiTypeError, stub, api_client) == []
+def test_unknown_keyword_is_refused_before_sending(stub, api_client):
+    def check(op: OperationSpec) -> None:
+        case = ("no_such_argument", arguments_for(op, optional=False), {"no_such_argument": 1})
+        assert_refused(op, [case], pyodk.ApiTypeError, stub, api_client)
+
+    assert_each(OPERATIONS, check, stub)
 
 
 def wrong_type(param: ParamSpec) -> Any:
@@ -176,26 +187,27 @@ def wrong_type(param: ParamSpec) -> Any:
     return "not a model"  # a body
 
 
-@pytest.mark.parametrize("op", OPERATIONS, ids=OP_IDS)
-def test_wrong_type_is_refused_before_sending(op: OperationSpec, stub, api_client):
-    cases = [
-        (param.name, {**arguments_for(op, optional=True), param.name: wrong_type(param)}, {})
-        for param in op.params
-    ]
-    wrong = (pyodk.ApiTypeError, pyodk.ApiValueError)
-    assert refusal_problems(op, cases, wrong, stub, api_client) == []
+def test_wrong_type_is_refused_before_sending(stub, api_client):
+    def check(op: OperationSpec) -> None:
+        cases = [
+            (param.name, {**arguments_for(op, optional=True), param.name: wrong_type(param)}, {})
+            for param in op.params
+        ]
+        wrong = (pyodk.ApiTypeError, pyodk.ApiValueError)
+        assert_refused(op, cases, wrong, stub, api_client)
+
+    assert_each(OPERATIONS, check, stub)
 
 
-WITH_REQUIRED = [op for op in OPERATIONS if op.required_params]
+def test_missing_required_parameter_is_refused_before_sending(stub, api_client):
+    def check(op: OperationSpec) -> None:
+        cases = [
+            (param.name, {**arguments_for(op, optional=False), param.name: None}, {})
+            for param in op.required_params
+        ]
+        assert_refused(op, cases, pyodk.ApiValueError, stub, api_client)
 
-
-@pytest.mark.parametrize("op", WITH_REQUIRED, ids=ids(WITH_REQUIRED))
-def test_missing_required_parameter_is_refused_before_sending(op: OperationSpec, stub, api_client):
-    cases = [
-        (param.name, {**arguments_for(op, optional=False), param.name: None}, {})
-        for param in op.required_params
-    ]
-    assert refusal_problems(op, cases, pyodk.ApiValueError, stub, api_client) == []
+    assert_each([op for op in OPERATIONS if op.required_params], check, stub)
 
 
 # -- order_by -----------------------------------------------------------------------------------
@@ -211,56 +223,54 @@ def test_order_values_come_from_the_descriptions():
     assert "creationDate" in CONTRACT.operations_by_id["templates_get"].order_values
 
 
-@pytest.mark.parametrize("op", ORDERED, ids=ids(ORDERED))
-def test_listed_order_values_are_sent_as_given_in_any_case(
-    op: OperationSpec, stub, targets, api_client
-):
-    spellings = [
-        v for listed in op.order_values or () for v in (listed, listed.lower(), listed.upper())
-    ]
-    refused = []
-    for value in dict.fromkeys(spellings):
-        stub.reset()
-        targets.clear()
-        arguments = {**arguments_for(op, optional=False), "order_by": value}
-        try:
-            send(op, arguments, stub, api_client)
-        except pyodk.ApiValueError as error:
-            refused.append(f"{value}: {error}")
-            continue
-        assert ("orderBy", value) in sent_query(targets[0], op)
-        expected = expected_request(op, arguments, api_client.configuration.host)
-        assert_sent(op, expected, stub, targets)
-    assert refused == []
+def test_listed_order_values_are_sent_as_given_in_any_case(stub, targets, api_client):
+    def check(op: OperationSpec) -> None:
+        spellings = [
+            v for listed in op.order_values or () for v in (listed, listed.lower(), listed.upper())
+        ]
+        refused = []
+        for value in dict.fromkeys(spellings):
+            stub.reset()
+            targets.clear()
+            arguments = {**arguments_for(op, optional=False), "order_by": value}
+            try:
+                assert_sends_as_reference(op, arguments, stub, targets, api_client)
+            except pyodk.ApiValueError as error:
+                refused.append(f"{value}: {error}")
+                continue
+            assert ("orderBy", value) in sent_query(targets[0], op)
+        assert refused == []
+
+    assert_each(ORDERED, check, stub, targets)
 
 
-@pytest.mark.parametrize("op", ORDERED, ids=ids(ORDERED))
-def test_unlisted_order_value_is_refused_before_sending(op: OperationSpec, stub, api_client):
-    case = ("order_by", {**arguments_for(op, optional=False), "order_by": "NoSuchOrder"}, {})
-    assert refusal_problems(op, [case], pyodk.ApiValueError, stub, api_client) == []
+def test_unlisted_order_value_is_refused_before_sending(stub, api_client):
+    def check(op: OperationSpec) -> None:
+        case = ("order_by", {**arguments_for(op, optional=False), "order_by": "NoSuchOrder"}, {})
+        assert_refused(op, [case], pyodk.ApiValueError, stub, api_client)
+
+    assert_each(ORDERED, check, stub)
 
 
-@pytest.mark.parametrize("op", ORDERED, ids=ids(ORDERED))
 def test_order_value_is_not_checked_without_client_side_validation(
-    op: OperationSpec, stub, targets, configuration, api_client
+    stub, targets, configuration, api_client
 ):
     configuration.client_side_validation = False
-    arguments = {**arguments_for(op, optional=False), "order_by": "NoSuchOrder"}
 
-    send(op, arguments, stub, api_client)
+    def check(op: OperationSpec) -> None:
+        arguments = {**arguments_for(op, optional=False), "order_by": "NoSuchOrder"}
+        assert_sends_as_reference(op, arguments, stub, targets, api_client)
 
-    assert_sent(op, expected_request(op, arguments, api_client.configuration.host), stub, targets)
+    assert_each(ORDERED, check, stub, targets)
 
 
 UNLISTED = [op for op in OPERATIONS if op.param("orderBy") and not op.order_values]
 
 
-@pytest.mark.parametrize("op", UNLISTED, ids=ids(UNLISTED))
-def test_order_by_without_listed_values_takes_any_value(
-    op: OperationSpec, stub, targets, api_client
-):
-    arguments = {**arguments_for(op, optional=False), "order_by": "AnyOrder"}
+def test_order_by_without_listed_values_takes_any_value(stub, targets, api_client):
+    def check(op: OperationSpec) -> None:
+        arguments = {**arguments_for(op, optional=False), "order_by": "AnyOrder"}
+        send(op, arguments, stub, api_client)
+        assert ("orderBy", "AnyOrder") in sent_query(targets[0], op)
 
-    send(op, arguments, stub, api_client)
-
-    assert ("orderBy", "AnyOrder") in sent_query(targets[0], op)
+    assert_each(UNLISTED, check, stub, targets)
