@@ -30,6 +30,16 @@ def _load_naming() -> Any:
 
 
 underscore = _load_naming().underscore
+#: Hand-written behaviour that a generated model gets from a mixin of pyodk/models/mixins.py: the
+#: model, the mixin class, and what it adds (for the model's reference page).
+MIXINS = {
+    "Ticket": (
+        "TicketStatus",
+        "`is_finished` (its `end_date` is set), `succeeded` (it ended in Status 136, Succeed) and "
+        "`failed` (Status 137, Error); statuses come from dictionary 40: 134 New, 135 Running, "
+        "136 Succeed, 137 Error",
+    ),
+}
 #: A property or parameter without a default.
 NO_DEFAULT: Any = object()
 

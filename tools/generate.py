@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from contract import (  # noqa: E402
     GENERATED,
+    MIXINS,
     NO_DEFAULT,
     ROOT,
     ApiSpec,
@@ -51,8 +52,6 @@ from reference_docs import render_docs  # noqa: E402
 
 WIDTH = 100  # ruff's line length (pyproject.toml)
 
-#: Hand-written mixins that give a generated model behaviour of its own (pyodk/models/mixins.py).
-MIXINS = {"Ticket": "TicketStatus"}
 #: Files in the generated folders that this script does not write.
 HAND_WRITTEN = {
     "pyodk/models/base.py",
@@ -269,7 +268,7 @@ def render_model(model: ModelSpec, contract: Contract) -> str:
         needed.add("pyodk.models.base:field")
     for prop in model.props:
         needed.update(_referenced(prop.type))
-    mixin = MIXINS.get(model.name)
+    mixin = MIXINS.get(model.name, (None,))[0]
     if mixin:
         needed.add(f"pyodk.models.mixins:{mixin}")
     bases = f"Model, {mixin}" if mixin else "Model"

@@ -13,7 +13,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from contract import GENERATED, NO_DEFAULT, Contract, ModelSpec, OperationSpec, ParamSpec, Rules
+from contract import (
+    GENERATED,
+    MIXINS,
+    NO_DEFAULT,
+    Contract,
+    ModelSpec,
+    OperationSpec,
+    ParamSpec,
+    Rules,
+)
 
 DOCS_MARKER = f"<!-- {GENERATED} -->"
 
@@ -186,7 +195,7 @@ def _param_row(param: ParamSpec, contract: Contract) -> str:
     notes += words
     if param.default is not NO_DEFAULT:
         notes.append(f"the service's default: `{param.default}`")
-    return f" **{param.name}** | {kind} | {param.description} | {'; '.join(notes)} "
+    return f" **{param.name}** | {kind} | {_cell(param.description)} | {_cell('; '.join(notes))} "
 
 
 # ------------------------------------------------------------------ examples
@@ -329,6 +338,9 @@ def _model_page(model: ModelSpec, contract: Contract) -> str:
         ]
         lines += [_property_row(prop, contract) for prop in model.props]
         lines += ["", *_model_rules_text(model)]
+    if model.name in MIXINS:
+        mixin, adds = MIXINS[model.name]
+        lines += [f"A {model.name} also has {adds} (`pyodk.models.mixins.{mixin}`).", ""]
     lines += [
         "[[Back to Model list]](README.md#documentation-for-models) "
         "[[Back to API list]](README.md#documentation-for-api-endpoints) "
@@ -355,17 +367,24 @@ def _property_row(prop: Any, contract: Contract) -> str:
         kind = f"list[{link}]" if prop.type.startswith("list[") else link
     else:
         kind = f"**{prop.type}**"
-    notes = [] if prop.required else ["[optional]"]
+    flags = [] if prop.required else ["[optional]"]
     if prop.default is not NO_DEFAULT and prop.default is not None:
-        notes.append(f"[default to {prop.default!r}]")
+        flags.append(f"[default to {prop.default!r}]")
+    notes = [" ".join(flags)] if flags else []
     notes += prop.rules.describe()
     if prop.service_default is not NO_DEFAULT:
         notes.append(
             f"the service's own default {prop.service_default!r} breaks this rule, so pyodk "
             "has none: set it"
         )
-    description = prop.description.replace("|", "\\|")
-    return f"**{prop.attr}** | {kind} | `{prop.key}` | {description} | {' '.join(notes)}"
+    return f"**{prop.attr}** | {kind} | `{prop.key}` | {_cell(prop.description)} | " + _cell(
+        "; ".join(notes)
+    )
+
+
+def _cell(text: str) -> str:
+    """Text for a table cell: a ``|`` (in a pattern, say) would end the cell."""
+    return text.replace("|", "\\|")
 
 
 def _model_rules_text(model: ModelSpec) -> list[str]:
