@@ -38,6 +38,7 @@ class CallOptions(TypedDict, total=False):
 
     _preload_content: Literal[True]
     _request_timeout: RequestTimeout
+    _call_timeout: float | None
     _return_http_data_only: bool
 
 
@@ -46,6 +47,7 @@ class HttpInfoOptions(TypedDict, total=False):
 
     _preload_content: Literal[True]
     _request_timeout: RequestTimeout
+    _call_timeout: float | None
     _return_http_data_only: Literal[False]
 
 
@@ -54,12 +56,13 @@ class AnyCallOptions(TypedDict, total=False):
 
     _preload_content: bool
     _request_timeout: RequestTimeout
+    _call_timeout: float | None
     _return_http_data_only: bool
 
 
 #: The keywords every operation accepts besides its own parameters.
 CALL_OPTIONS = frozenset(
-    {"async_req", "_return_http_data_only", "_preload_content", "_request_timeout"}
+    {"async_req", "_return_http_data_only", "_preload_content", "_request_timeout", "_call_timeout"}
 )
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
@@ -175,6 +178,8 @@ class Operation:
             _return_http_data_only=data_only,
             _preload_content=options.get("_preload_content", True),
             _request_timeout=options.get("_request_timeout"),
+            _call_timeout=options.get("_call_timeout"),
+            _operation=self.name,
         )
 
     def _check(self, param: Param, value: Any, validate: bool) -> None:
