@@ -254,8 +254,7 @@ class ApiClient:
         headers: dict[str, str] = {}
         query: list[tuple[str, str]] = []
         token = self._add_credentials(headers, query, auth_settings, request.deadline)
-        secrets = [*headers.values(), *(value for _, value in query)]
-        return request.with_credentials(headers, secrets, query), token
+        return request.with_credentials(headers, headers.values(), query), token
 
     def request(
         self,
@@ -297,13 +296,16 @@ class ApiClient:
         auth_settings: list[str],
         deadline: float | None,
     ) -> str | None:
+        """Add to ``headers`` and ``query`` the credentials ``auth_settings`` names (a token source
+        fetching a token gets ``deadline``); return the bearer token added, if any."""
         token = None
+        added: dict[str, str] = {}
         credentials: dict[str, dict[str, Any]] | None = None
         for name in auth_settings:
             if name == "oauth2":
                 token = self._bearer_token(deadline)
                 if token:
-                    headers["Authorization"] = "Bearer " + token
+                    added["Authorization"] = "Bearer " + token
                 continue
             # api_key and basic entries: computed only when a call asks for one.
             if credentials is None:
@@ -312,13 +314,14 @@ class ApiClient:
             if not setting.get("value"):
                 continue
             if setting["in"] == "header":
-                headers[setting["key"]] = setting["value"]
+                added[setting["key"]] = setting["value"]
             elif setting["in"] == "query":
                 query.append((setting["key"], setting["value"]))
             else:
                 raise ApiValueError("Authentication token must be in `query` or `header`")
         # Only the credentials are new here: the caller's headers were checked already.
-        check_header_values(headers)
+        check_header_values(added)
+        headers.update(added)
         return token
 
     def _bearer_token(self, deadline: float | None) -> str | None:

@@ -266,7 +266,7 @@ class PasswordGrant:
 
     def _secrets(self, authorization: str | None = None) -> list[str]:
         """Every secret this source holds (and the Basic value it sends), for masking."""
-        held = [self._client_secret, self._password, self._refresh_token]
+        held = [self._client_secret, self._password, self._username, self._refresh_token]
         if self._token is not None:
             held.append(self._token.access)
         secrets = [secret.reveal() for secret in held if secret is not None]
@@ -298,7 +298,7 @@ class PasswordGrant:
     def __repr__(self) -> str:
         return (
             f"PasswordGrant(token_url={self.token_url!r}, client_id={self.client_id!r}, "
-            f"username='***', scope={self.scope!r})"
+            f"username={self._username!r}, scope={self.scope!r})"
         )
 
     __str__ = __repr__

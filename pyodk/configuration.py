@@ -15,7 +15,7 @@ import sys
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from pyodk._version import __version__
-from pyodk.redaction import basic_credentials, without_password
+from pyodk.redaction import MASK, basic_credentials, without_password
 
 __all__ = [
     "DEFAULT_CALL_TIMEOUT",
@@ -294,14 +294,14 @@ class Configuration:
         for name, value in sorted(self.__dict__.items()):
             public = name.lstrip("_")
             if public in _SECRET_SETTINGS:
-                value = "***" if value else value
+                value = MASK if value else value
             elif public == "username" and value:
-                value = "***"
+                value = MASK
             elif public in ("proxy", "host") and value:
                 value = without_password(value)
             elif public == "proxy_headers" and value:
                 # Proxy-Authorization carries credentials; the names alone are enough to debug.
-                value = dict.fromkeys(value, "***")
+                value = dict.fromkeys(value, MASK)
             shown.append(f"{public}={value!r}")
         return "Configuration(" + ", ".join(shown) + ")"
 

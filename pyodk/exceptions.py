@@ -158,8 +158,8 @@ class ApiException(PyodkError):
             text += f" [request-id {request_id}]"
         if self.attempts is not None:
             text += f" after {self.attempts} attempt{'' if self.attempts == 1 else 's'}"
-            if self.status == 0 and self.elapsed is not None:
-                text += f" over {self.elapsed:.1f} s"
+            if self.status == 0 and self.elapsed is not None and self.elapsed >= 0.1:
+                text += f" over {self.elapsed:.1f} s"  # retries, or a timeout: time tells
         return self._redactor(" ".join(text.split()))
 
     def details(self) -> str:
@@ -205,12 +205,16 @@ class ApiException(PyodkError):
         return state if isinstance(state, dict) else {}
 
     def _what_happened(self) -> str:
-        """The service's own words for an error status, else the reason."""
+        """The service's own words for an error status (its Message, and the fields of a
+        ModelState), else the reason."""
         if self.status is not None and self.status >= 400:
-            message = self.message or ""
+            error = self._error_json()
+            message = error.get("Message")
+            message = message if isinstance(message, str) else ""
+            state = error.get("ModelState")
             problems = "; ".join(
                 f"{field}: {' '.join(map(str, reasons)) if isinstance(reasons, list) else reasons}"
-                for field, reasons in self.model_state.items()
+                for field, reasons in (state.items() if isinstance(state, dict) else ())
             )
             if problems:
                 message = f"{message} ({problems})" if message else problems

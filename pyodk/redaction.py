@@ -142,21 +142,23 @@ def without_password(url: str) -> str:
 
 def _forms_of(secret: str) -> set[str]:
     """The texts a secret may show up as: itself, and what a credential header value holds."""
-    derived: set[str] = set()
     scheme, _, credential = secret.partition(" ")
     if credential and scheme.lower() in ("basic", "bearer"):
-        # A whole header value: its credential alone is what servers tend to echo.
-        derived.add(credential)
+        # A whole header value: its credential is what servers echo, with or without the
+        # scheme; masking it alone keeps the scheme readable ("Basic ***").
+        forms = {credential}
         if scheme.lower() == "basic":
-            derived.update(_basic_pair_forms(credential))
-    elif "=" in secret.rstrip("=") and " " not in secret:
+            forms.update(_basic_pair_forms(credential))
+        return {form for form in forms if form == credential or len(form) >= _MIN_DERIVED}
+    pairs = [pair.strip() for pair in secret.split(";")]
+    if all("=" in pair.rstrip("=") for pair in pairs):
         # A cookie (name=value; name2=value2): the values are the secret parts.
-        derived.update(pair.partition("=")[2] for pair in secret.split(";"))
+        derived = {pair.partition("=")[2] for pair in pairs}
     else:
         # A raw secret may also have travelled inside a Basic pair nobody told us about.
-        derived.add(base64.b64encode(secret.encode()).decode("ascii").rstrip("="))
+        derived = {base64.b64encode(secret.encode()).decode("ascii").rstrip("=")}
     # A derived piece shorter than this would mask ordinary words; the secret itself always counts.
-    return {secret} | {form.strip() for form in derived if len(form.strip()) >= _MIN_DERIVED}
+    return {secret} | {form for form in derived if len(form) >= _MIN_DERIVED}
 
 
 def _basic_pair_forms(credential: str) -> set[str]:

@@ -88,7 +88,8 @@ class Request(NamedTuple):
         secrets: Iterable[str],
         query: list[tuple[str, str]] | None = None,
     ) -> Request:
-        """This request with the authenticate stage's headers (they win) and query credentials."""
+        """This request with the authenticate stage's headers (they win) and query credentials;
+        ``secrets`` and the query's values are masked in any text about it."""
         target = self.target
         if query:
             target += ("&" if "?" in target else "?") + urlencode(query)
@@ -108,7 +109,7 @@ class Request(NamedTuple):
             operation=self.operation,
             path_template=self.path_template,
             preload_content=self.preload_content,
-            secrets=(*self.secrets, *secrets),
+            secrets=(*self.secrets, *secrets, *(value for _, value in query or ())),
         )
 
     def record_failure(

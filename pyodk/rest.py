@@ -613,7 +613,8 @@ def transport_error(
     text = _low_level_text(exc)
     at = where or "the server"
     if isinstance(exc, _Urllib3ProxyError):
-        return ProxyError(text, f"the proxy failed or refused the way to {at}")
+        detail = getattr(exc, "original_error", None) or (exc.args[-1] if exc.args else "")
+        return ProxyError(text, f"the proxy failed on the way to {at} ({detail})")
     if isinstance(exc, SSLError | ssl.SSLError):
         return TLSError(text, f"the TLS handshake or certificate check with {at} failed")
     # NewConnectionError subclasses ConnectTimeoutError: both mean nothing was sent, and so does
@@ -749,8 +750,10 @@ def _proxy_settings(
 
 # -- bodies and TLS -----------------------------------------------------------------------------
 
-#: What every charset worth trusting turns these bytes into: the same ASCII JSON text.
+#: What every charset worth trusting turns into the same ASCII JSON text, and what it must decode
+#: with errors="replace" keeping the ASCII (idna refuses to; punycode on 3.13.0 returns '').
 _CHARSET_PROBE = b'{"Id": 1, "Name": "a-Z_0:9/"}'
+_CHARSET_PROBE_WITH_A_BAD_BYTE = b'{"Name": "x\xff"}'
 
 
 def _charset(headers: Mapping[str, str]) -> str | None:
@@ -761,22 +764,31 @@ def _charset(headers: Mapping[str, str]) -> str | None:
 def _charset_of(content_type: str) -> str | None:
     """The answer's charset, if it can be trusted with JSON; None: guess it from the bytes.
 
-    A charset is trusted only if it decodes a plain ASCII JSON probe to itself. That refuses codecs
-    that always fail ("undefined"), that refuse errors="replace" (idna) or that fail quietly
-    (punycode on Python 3.13 returns '' for bytes it cannot decode), and ones such as utf-16, whose
-    bodies json.detect_encoding recognises from their bytes. Cached: a server sends one or two
-    Content-Type values, and this runs per answer.
+    Cached: a server sends one or two Content-Type values, and this runs per answer.
     """
     for part in content_type.split(";")[1:]:
         key, _, value = part.partition("=")
         if key.strip().lower() == "charset" and value.strip():
             charset = value.strip().strip('"')
-            try:
-                trusted = _CHARSET_PROBE.decode(charset) == _CHARSET_PROBE.decode("ascii")
-            except (LookupError, UnicodeError, ValueError, TypeError):
-                return None
-            return charset if trusted else None
+            return charset if _decodes_json(charset) else None
     return "utf-8"
+
+
+def _decodes_json(charset: str) -> bool:
+    """Whether ``charset`` decodes a plain ASCII JSON probe to itself, and one with a stray byte
+    without losing the ASCII.
+
+    That refuses codecs that always fail ("undefined"), that refuse errors="replace" (idna), that
+    fail quietly (punycode on Python 3.13.0 returns '' for bytes it cannot decode), that are not
+    text codecs at all (rot13), and ones such as utf-16, whose bodies json.detect_encoding
+    recognises from their bytes.
+    """
+    try:
+        plain = _CHARSET_PROBE.decode(charset) == _CHARSET_PROBE.decode("ascii")
+        stray = _CHARSET_PROBE_WITH_A_BAD_BYTE.decode(charset, errors="replace")
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        return False
+    return plain and stray.startswith('{"Name": "x')
 
 
 def _warn_unverified_once() -> None:
