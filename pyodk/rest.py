@@ -78,6 +78,8 @@ logger = logging.getLogger("pyodk")
 _STREAM_CHUNK = 64 * 1024
 #: Deflate inflates at most ~1032:1, so a 1 KiB piece of a compressed body yields at most ~1 MiB.
 _ENCODED_CHUNK = 1024
+#: How many origins' pools the fast path remembers (a program talks to one or two).
+_MAX_REMEMBERED_ORIGINS = 64
 #: Proxy URL schemes urllib3 can use without extra packages.
 _PROXY_SCHEMES = ("http", "https")
 
@@ -323,7 +325,7 @@ class RESTClientObject:
                     request, policy.delay_after_error(retry, method, error)
                 )
                 if delay is None:
-                    raise error from exc
+                    raise error from (None if isinstance(exc, _DeadlineCut) else exc)
                 self._log_retry(request, delay, error.what or error.reason or "", call)
                 policy.sleep(delay)
                 retry += 1
@@ -407,6 +409,8 @@ class RESTClientObject:
         manager = self._manager_for(request.origin)
         if manager is self.pool_manager and not self._explicit_proxy:
             pool = manager.connection_from_url(request.origin)
+            if len(self._direct_pools) >= _MAX_REMEMBERED_ORIGINS:
+                self._direct_pools.clear()  # a program roaming over many hosts: start over
             self._direct_pools[request.origin] = pool
             return pool.urlopen(request.method, request.target, assert_same_host=False, **options)
         return manager.urlopen(request.method, request.url, **options)

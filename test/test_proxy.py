@@ -190,3 +190,10 @@ def test_a_socks_proxy_from_the_environment_is_refused_before_sending(server, mo
     assert "socks5" in str(caught.value) and "NO_PROXY" in str(caught.value)
     assert PASSWORD not in str(caught.value)
     assert server.requests == []
+
+
+def test_an_explicit_proxy_pyodk_cannot_use_is_refused_when_the_client_is_made():
+    config = configuration("http://127.0.0.1:9/services", proxy=f"socks5://u:{PASSWORD}@h:1080")
+    with pytest.raises(ApiValueError) as caught:
+        pyodk.ApiClient(config)
+    assert "cannot be used" in str(caught.value) and PASSWORD not in str(caught.value)
