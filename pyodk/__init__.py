@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pyodk.exceptions import ApiTypeError as ApiTypeError
     from pyodk.exceptions import ApiValueError as ApiValueError
     from pyodk.exceptions import BadRequestError as BadRequestError
+    from pyodk.exceptions import CallTimeoutError as CallTimeoutError
     from pyodk.exceptions import ConflictError as ConflictError
     from pyodk.exceptions import ConnectionDroppedError as ConnectionDroppedError
     from pyodk.exceptions import ConnectionFailedError as ConnectionFailedError
@@ -62,6 +63,7 @@ _EXCEPTIONS = (
     "ApiTypeError",
     "ApiValueError",
     "BadRequestError",
+    "CallTimeoutError",
     "ConflictError",
     "ConnectionDroppedError",
     "ConnectionFailedError",

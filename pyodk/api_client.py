@@ -1,32 +1,59 @@
 """The one request path: build -> authenticate -> send -> decode or raise.
 
 ``ApiClient.call_api`` keeps swagger-codegen 2.4's signature and return conventions, so that API
-modules generated in that style for the rest of the Oktawave API run on it unchanged. The client
-keeps no per-call state on itself: one instance can be shared by many threads.
+modules generated in that style for the rest of the Oktawave API run on it unchanged; it is a thin
+wrapper over the stages:
+
+1. build: ``pyodk.request.build_request`` makes the frozen Request (pure; refuses bad input with
+   ApiTypeError/ApiValueError) and the response type's decoder is resolved, before anything is
+   sent;
+2. authenticate: the credentials ``auth_settings`` names are added (a token source gets the call's
+   deadline for its fetch);
+3. send with retries under the deadline, and read within the limits: ``RESTClientObject.send``
+   (again once with a fresh token after a 401);
+4. decode the answer into the response type, or raise.
+
+The client keeps no per-call state on itself: one instance can be shared by many threads. After
+``os.fork()`` a child gets fresh connections and a fresh thread pool (pyodk.forking).
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
+import inspect
 import json
 import mimetypes
 import os
 import threading
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Mapping
 from multiprocessing.pool import ThreadPool
 from typing import Any
-from urllib.parse import quote
 
+from pyodk import forking
 from pyodk._version import __version__
-from pyodk.configuration import Configuration, without_password
-from pyodk.exceptions import ModelDecodeError, ResponseDecodeError, UnauthorizedError
+from pyodk.configuration import Configuration
+from pyodk.exceptions import (
+    ApiException,
+    ApiTypeError,
+    ApiValueError,
+    ModelDecodeError,
+    ResponseDecodeError,
+    UnauthorizedError,
+)
 from pyodk.models.base import decoder_for, to_wire
+from pyodk.redaction import without_password
+from pyodk.request import Request, build_request, check_header_values, parameters_to_tuples
 from pyodk.rest import RESTClientObject, RESTResponse
+
+__all__ = ["ApiClient", "check_header_values"]
 
 _JSON_CONTENT_TYPES = ("application/json", "text/json")
 _DEFAULT_POOL_THREADS = 8
-#: Path parameter values that, even quoted, would change which resource a path names.
-_UNSAFE_SEGMENTS = frozenset({"", ".", ".."})
+#: Thread pools inherited from a parent process: their threads do not exist in the child, and
+#: they are kept here so that no finalizer tries to stop them.
+_orphaned_pools: list[ThreadPool] = []
 
 
 class ApiClient:
@@ -60,6 +87,7 @@ class ApiClient:
         self.user_agent = f"pyodk/{__version__}/python"
         self._pool: ThreadPool | None = None
         self._pool_lock = threading.Lock()
+        forking.renew_after_fork(self)
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -77,6 +105,14 @@ class ApiClient:
             pool.close()
             pool.join()
         self.rest_client.close()
+
+    def _after_fork_in_child(self) -> None:
+        # The parent's pool threads were not copied into this process: a call queued on that
+        # pool would never run. The next async_req call starts a pool of the child's own.
+        if self._pool is not None:
+            _orphaned_pools.append(self._pool)
+        self._pool = None
+        self._pool_lock = threading.Lock()
 
     @property
     def pool(self) -> ThreadPool:
@@ -112,7 +148,7 @@ class ApiClient:
         method: str,
         path_params: Mapping[str, Any] | None = None,
         query_params: Any = None,
-        header_params: Mapping[str, str] | None = None,
+        header_params: Mapping[str, Any] | None = None,
         body: Any = None,
         post_params: Any = None,
         files: Mapping[str, Any] | None = None,
@@ -129,113 +165,97 @@ class ApiClient:
     ) -> Any:
         """Make the HTTP request and decode its answer (swagger-codegen 2.4's signature).
 
+        :param _request_timeout: per attempt: seconds, or a (connect, read) tuple.
+        :param _call_timeout: seconds the whole call may take, retries included (default:
+            ``Configuration.call_timeout``); past it, CallTimeoutError.
+        :param _operation: the operationId, for error texts and logs.
         :return: the decoded ``response_type`` when ``_return_http_data_only``, else
             ``(data, status, headers)``; with ``async_req=True`` an AsyncResult whose
             ``.get(timeout=None)`` returns that; with ``_preload_content=False`` the raw
             urllib3 response takes the place of the data.
+        :raises ApiTypeError, ApiValueError: the call cannot be right; nothing was sent (also
+            with ``async_req=True``: these are raised here, not by ``.get()``).
         """
-        args = (
-            resource_path,
-            method,
-            path_params,
-            query_params,
-            header_params,
-            body,
-            post_params,
-            files,
-            response_type,
-            auth_settings,
-            _return_http_data_only,
-            collection_formats,
-            _preload_content,
-            _request_timeout,
-        )
-        if async_req:
-            return self.pool.apply_async(self._call_api, args)
-        return self._call_api(*args)
-
-    def _call_api(
-        self,
-        resource_path: str,
-        method: str,
-        path_params: Mapping[str, Any] | None,
-        query_params: Any,
-        header_params: Mapping[str, str] | None,
-        body: Any,
-        post_params: Any,
-        files: Mapping[str, Any] | None,
-        response_type: str | None,
-        auth_settings: list[str] | None,
-        _return_http_data_only: bool | None,
-        collection_formats: Mapping[str, str] | None,
-        _preload_content: bool,
-        _request_timeout: Any,
-    ) -> Any:
         config = self.configuration
-        headers = dict(self.default_headers)
-        if header_params:
-            headers.update(header_params)
-        if self.cookie:
-            headers["Cookie"] = self.cookie
-        if set(map(type, headers.values())) != {str}:
-            # Generated modules may pass numbers, bools, dates or lists: render them as text.
-            headers = {
-                name: str(value)
-                for name, value in self.parameters_to_tuples(headers, collection_formats)
-            }
-        check_header_values(headers)
+        form = self.prepare_post_parameters(post_params, files) if post_params or files else None
+        request = build_request(
+            method,
+            resource_path,
+            host=config.host,
+            now=time.monotonic(),
+            path_params=path_params,
+            query=query_params,
+            headers=header_params,
+            default_headers=self.default_headers,
+            cookie=self.cookie,
+            body=body,
+            form=form,
+            collection_formats=collection_formats,
+            safe_chars=config.safe_chars_for_path_param,
+            request_timeout=_request_timeout,
+            default_timeout=self.rest_client.default_timeout,
+            call_timeout=_call_timeout,
+            default_call_timeout=config.call_timeout,
+            operation=_operation,
+            preload_content=_preload_content,
+        )
+        if response_type and _preload_content:
+            _decoder(response_type)  # an unknown response type fails here, before anything leaves
+        args = (request, auth_settings, response_type, _return_http_data_only)
+        if async_req:
+            return self.pool.apply_async(self._execute, args)
+        return self._execute(*args)
 
-        if path_params:
-            safe = config.safe_chars_for_path_param
-            for name, value in self.parameters_to_tuples(path_params, collection_formats):
-                # An int (every id) is digits and maybe "-": nothing to quote, never unsafe.
-                segment = str(value) if type(value) is int else quote(str(value), safe=safe)
-                if segment in _UNSAFE_SEGMENTS:
-                    # "/snapshots/.." is "/" once normalised, "/snapshots/" is the whole list.
-                    raise ValueError(
-                        f"path parameter `{name}` would not stay in its path segment: {value!r}"
-                    )
-                resource_path = resource_path.replace(f"{{{name}}}", segment)
-        query = self.parameters_to_tuples(query_params, collection_formats) if query_params else []
-        form = self.prepare_post_parameters(post_params, files) if post_params or files else []
-        if body is not None:
-            body = self.sanitize_for_serialization(body)
-        url = config.host + resource_path
-
-        def send() -> Any:
-            return self.request(
-                method,
-                url,
-                query_params=query,
-                headers=headers,
-                post_params=form,
-                body=body,
-                _preload_content=_preload_content,
-                _request_timeout=_request_timeout,
-            )
-
-        sent_token = self.update_params_for_auth(headers, query, auth_settings)
-        try:
-            response = send()
-        except UnauthorizedError:
-            # A token source may hold a token the server has revoked or expired early: fetch a
-            # fresh one and try once more. A 401 means nothing was done, so resending is safe.
-            source = config.token_source
-            if sent_token is None or source is None:
-                raise
-            source.invalidate(sent_token)
-            self.update_params_for_auth(headers, query, auth_settings)
-            response = send()
-
-        if _preload_content:
-            data = self.deserialize(response, response_type) if response_type else None
-        else:
+    def _execute(
+        self,
+        request: Request,
+        auth_settings: list[str] | None,
+        response_type: str | None,
+        data_only: bool | None,
+    ) -> Any:
+        """The stages after building: authenticate -> send -> decode."""
+        response = self._send_authenticated(request, auth_settings)
+        if not request.preload_content:
             data = response
-        if _return_http_data_only:
+        elif response_type:
+            try:
+                data = self.deserialize(response, response_type)
+            except ApiException as error:
+                request.record_failure(error, response.attempts)
+                raise
+        else:
+            data = None
+        if data_only:
             return data
         # Not preloading hands back urllib3's own response, whose getheaders() warns on 1.26.
-        headers = response.getheaders() if _preload_content else response.headers
+        headers = response.getheaders() if request.preload_content else response.headers
         return data, response.status, headers
+
+    def _send_authenticated(self, request: Request, auth_settings: list[str] | None) -> Any:
+        """Authenticate, send; after a 401 to a token source's token, once more with a new one."""
+        sent, token = self._authenticate(request, auth_settings)
+        try:
+            return self.rest_client.send(sent)
+        except UnauthorizedError as refused:
+            # A token source may hold a token the server has revoked or expired early: fetch a
+            # fresh one and try once more. A 401 means nothing was done, so resending is safe.
+            source = self.configuration.token_source
+            if token is None or source is None:
+                raise
+            source.invalidate(token)
+            sent, _ = self._authenticate(request, auth_settings)
+            return self.rest_client.send(sent, attempts_made=refused.attempts or 1)
+
+    def _authenticate(
+        self, request: Request, auth_settings: list[str] | None
+    ) -> tuple[Request, str | None]:
+        """``request`` with the credentials ``auth_settings`` names; and the bearer token sent."""
+        if not auth_settings:
+            return request, None
+        headers: dict[str, str] = {}
+        query: list[tuple[str, str]] = []
+        token = self._add_credentials(headers, query, auth_settings, request.deadline)
+        return request.with_credentials(headers, headers.values(), query), token
 
     def request(
         self,
@@ -249,11 +269,6 @@ class ApiClient:
         _request_timeout: Any = None,
     ) -> Any:
         """Send through rest.py (generated-client compatibility: any verb, one code path)."""
-        method = method.upper()
-        if method not in ("GET", "HEAD", "OPTIONS", "POST", "PATCH", "PUT", "DELETE"):
-            raise ValueError(
-                "http method must be `GET`, `HEAD`, `OPTIONS`, `POST`, `PATCH`, `PUT` or `DELETE`."
-            )
         return self.rest_client.request(
             method,
             url,
@@ -273,25 +288,51 @@ class ApiClient:
         """Add the credentials ``auth_settings`` names; return the bearer token sent, if any."""
         if not auth_settings:
             return None
-        settings = self.configuration.auth_settings()
+        return self._add_credentials(headers, querys, auth_settings, None)
+
+    def _add_credentials(
+        self,
+        headers: dict[str, str],
+        query: list[tuple[str, Any]],
+        auth_settings: list[str],
+        deadline: float | None,
+    ) -> str | None:
+        """Add to ``headers`` and ``query`` the credentials ``auth_settings`` names (a token source
+        fetching a token gets ``deadline``); return the bearer token added, if any."""
         token = None
+        added: dict[str, str] = {}
+        credentials: dict[str, dict[str, Any]] | None = None
         for name in auth_settings:
-            setting = settings.get(name)
-            if not setting:
+            if name == "oauth2":
+                token = self._bearer_token(deadline)
+                if token:
+                    added["Authorization"] = "Bearer " + token
                 continue
-            if not setting["value"]:
+            # api_key and basic entries: computed only when a call asks for one.
+            if credentials is None:
+                credentials = self.configuration.credential_settings()
+            setting = credentials.get(name) or {}
+            if not setting.get("value"):
                 continue
             if setting["in"] == "header":
-                # Only the credential is new here: the caller's headers were checked already.
-                check_header_values({setting["key"]: setting["value"]})
-                headers[setting["key"]] = setting["value"]
-                if setting["type"] == "oauth2":
-                    token = setting["value"][len("Bearer ") :]
+                added[setting["key"]] = setting["value"]
             elif setting["in"] == "query":
-                querys.append((setting["key"], setting["value"]))
+                query.append((setting["key"], setting["value"]))
             else:
-                raise ValueError("Authentication token must be in `query` or `header`")
+                raise ApiValueError("Authentication token must be in `query` or `header`")
+        # Only the credentials are new here: the caller's headers were checked already.
+        check_header_values(added)
+        headers.update(added)
         return token
+
+    def _bearer_token(self, deadline: float | None) -> str | None:
+        """The token to send now; a token source that takes a ``deadline`` keyword gets it."""
+        source = self.configuration.token_source
+        if source is None:
+            return self.configuration.access_token
+        if deadline is not None and _takes_deadline(type(source)):
+            return source.token(deadline=deadline)  # type: ignore[call-arg]
+        return source.token()
 
     # -- parameters and headers -------------------------------------------------------------
 
@@ -299,22 +340,7 @@ class ApiClient:
         self, params: Any, collection_formats: Mapping[str, str] | None
     ) -> list[tuple[str, Any]]:
         """Parameters as (name, value) pairs, lists joined by their collection format."""
-        items: Iterable[tuple[str, Any]] = params.items() if isinstance(params, Mapping) else params
-        formats = collection_formats or {}
-        new_params: list[tuple[str, Any]] = []
-        for name, value in items:
-            if value is None:
-                continue
-            fmt = formats.get(name)
-            if fmt == "multi" and isinstance(value, (list, tuple)):
-                new_params.extend((name, _query_text(v)) for v in value)
-            elif fmt and isinstance(value, (list, tuple)):
-                delimiter = {"ssv": " ", "tsv": "\t", "pipes": "|"}.get(fmt, ",")
-                # str(): ids are ints, and join() takes only text (swagger-codegen does the same).
-                new_params.append((name, delimiter.join(str(_query_text(v)) for v in value)))
-            else:
-                new_params.append((name, _query_text(value)))
-        return new_params
+        return parameters_to_tuples(params, collection_formats)
 
     def prepare_post_parameters(
         self, post_params: Any = None, files: Mapping[str, Any] | None = None
@@ -325,9 +351,12 @@ class ApiClient:
             if not paths:
                 continue
             for path in paths if isinstance(paths, list) else [paths]:
-                with open(path, "rb") as handle:
-                    filename = os.path.basename(handle.name)
-                    data = handle.read()
+                try:
+                    with open(path, "rb") as handle:
+                        filename = os.path.basename(handle.name)
+                        data = handle.read()
+                except (OSError, TypeError) as exc:
+                    raise ApiValueError(f"file `{name}` cannot be read: {exc}") from exc
                 mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
                 params.append((name, (filename, data, mimetype)))
         return params
@@ -355,8 +384,14 @@ class ApiClient:
     # -- encoding and decoding --------------------------------------------------------------
 
     def sanitize_for_serialization(self, obj: Any) -> Any:
-        """A value ready for ``json.dumps``: models by JSON key, None left out, datetimes as ISO."""
-        return to_wire(obj)
+        """A value ready for ``json.dumps``: models by JSON key, None left out, datetimes as ISO.
+
+        :raises ApiTypeError: a value that has no JSON form.
+        """
+        try:
+            return to_wire(obj)
+        except TypeError as exc:
+            raise ApiTypeError(str(exc)) from exc
 
     def deserialize(self, response: RESTResponse, response_type: str) -> Any:
         """Decode a response's JSON body into ``response_type`` (a swagger type string).
@@ -364,36 +399,48 @@ class ApiClient:
         :raises ResponseDecodeError: the body is not JSON, or does not fit the type; it carries
             the status, reason, headers and body.
         """
-        if response_type == "file":
-            raise TypeError("file responses are not part of the Oktawave snapshots API")
-        content_type = _media_type(response.getheader("Content-Type") or "")
-        if content_type and content_type not in _JSON_CONTENT_TYPES:
-            raise _decode_error(response, f"expected a JSON answer, got {content_type!r}")
-        try:
-            # The text is not kept: it is freed before the models are built.
-            data = json.loads(_json_text(response))
-        except ValueError as exc:
-            raise _decode_error(response, f"the body is not valid JSON ({exc})") from exc
-        except RecursionError as exc:
-            raise _decode_error(response, "the body is nested too deeply") from exc
-        try:
-            # The parsed document is ours alone: let the decoder free it as it goes.
-            decode = decoder_for(response_type, consume=True)
-            return decode(data, tz=self.configuration.assumed_timezone)
-        except ModelDecodeError as exc:
-            raise _decode_error(response, f"the body does not fit {response_type}: {exc}") from exc
-        except RecursionError as exc:
-            raise _decode_error(response, "the body is nested too deeply") from exc
+        decoder = _decoder(response_type)
+        return _decode(response, response_type, decoder, self.configuration.assumed_timezone)
 
 
-def check_header_values(headers: Mapping[str, str]) -> None:
-    """Refuse CR or LF in a header, which would let a value smuggle in headers of its own."""
-    text = "".join(headers) + "".join(headers.values())
-    if "\r" not in text and "\n" not in text:
-        return
-    for name, value in headers.items():
-        if "\r" in name or "\n" in name or "\r" in value or "\n" in value:
-            raise ValueError(f"header {name!r} contains a CR or LF character; refusing to send it")
+def _decoder(response_type: str) -> Any:
+    """The decoder for ``response_type``, found before anything is sent.
+
+    :raises ApiTypeError: no such type (a model name not in ``pyodk.models``), or ``file``.
+    """
+    # The parsed document is the client's alone: the decoder may free it as it goes.
+    return decoder_for(response_type, consume=True)
+
+
+def _decode(
+    response: RESTResponse, response_type: str, decoder: Any, tz: datetime.tzinfo | None
+) -> Any:
+    """The answer's JSON decoded; datetimes without an offset get ``tz``."""
+    content_type = _media_type(response.getheader("Content-Type") or "")
+    if content_type and content_type not in _JSON_CONTENT_TYPES:
+        raise _decode_error(response, f"expected a JSON answer, got {content_type!r}")
+    try:
+        # The text is not kept: it is freed before the models are built.
+        data = json.loads(_json_text(response))
+    except ValueError as exc:
+        raise _decode_error(response, f"the body is not valid JSON ({exc})") from exc
+    except RecursionError as exc:
+        raise _decode_error(response, "the body is nested too deeply") from exc
+    try:
+        return decoder(data, tz=tz)
+    except ModelDecodeError as exc:
+        raise _decode_error(response, f"the body does not fit {response_type}: {exc}") from exc
+    except RecursionError as exc:
+        raise _decode_error(response, "the body is nested too deeply") from exc
+
+
+@functools.lru_cache(maxsize=32)
+def _takes_deadline(source_type: type) -> bool:
+    """Whether a token source's ``token()`` takes a ``deadline`` keyword (PasswordGrant's does)."""
+    try:
+        return "deadline" in inspect.signature(source_type.token).parameters  # type: ignore[attr-defined]
+    except (AttributeError, TypeError, ValueError):
+        return False
 
 
 @functools.lru_cache(maxsize=64)
@@ -408,16 +455,6 @@ def _json_text(response: RESTResponse) -> Any:
         # .NET may start UTF-8 with a byte order mark; RFC 8259 lets parsers skip it.
         return body.removeprefix("\ufeff")
     return body
-
-
-def _query_text(value: Any) -> Any:
-    if type(value) is int or type(value) is str:
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
 
 
 def _decode_error(response: RESTResponse, why: str) -> ResponseDecodeError:

@@ -10,8 +10,11 @@ account's username and password) against ``https://id.oktawave.com/core/connect/
 - after the API answers 401, the ApiClient calls ``invalidate(token)`` and the next request gets a
   fresh token (once: a second 401 is raised);
 - one lock guards fetching, so any number of threads needing a token cause one fetch;
+- an API call passes its deadline (``token(deadline=...)``): waiting for another thread's fetch
+  and the fetch itself end by then, with CallTimeoutError, like the rest of the call;
 - secrets (client secret, password, tokens) never appear in its repr, in log lines or in
-  exception messages.
+  exception messages, not even when the token endpoint echoes them back;
+- after ``os.fork()`` the child gets its own lock and connections, and keeps the cached token.
 
 A fixed token needs no token source: set ``Configuration.access_token``. Any object with
 ``token()`` and ``invalidate(token)`` (``pyodk.configuration.TokenSource``) can be a token source.
@@ -19,7 +22,6 @@ A fixed token needs no token source: set ``Configuration.access_token``. Any obj
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import threading
@@ -29,8 +31,17 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote_plus
 
+from pyodk import forking
 from pyodk.configuration import DEFAULT_TOKEN_URL, Configuration, TokenSource
-from pyodk.exceptions import ApiException, TokenError, TransportError
+from pyodk.exceptions import (
+    ApiException,
+    ApiValueError,
+    CallTimeoutError,
+    TokenError,
+    TransportError,
+)
+from pyodk.redaction import Redactor, Secret, basic_credentials
+from pyodk.request import build_request
 from pyodk.rest import RESTClientObject
 
 __all__ = ["DEFAULT_SCOPE", "DEFAULT_TOKEN_URL", "PasswordGrant", "TokenSource"]
@@ -46,27 +57,10 @@ _ASSUMED_LIFETIME = 3600
 _RENEWAL_RETRY_DELAY = 5.0
 
 
-class _Secret:
-    """A string that never shows itself: repr, str and logging of any holder stay clean."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "'***'"
-
-    __str__ = __repr__
-
-
 @dataclass(frozen=True)
 class _Token:
-    access: _Secret
-    refresh: _Secret | None
+    access: Secret
+    refresh: Secret | None
     expires_at: float
     renew_at: float
 
@@ -108,37 +102,51 @@ class PasswordGrant:
             ("password", password),
         ):
             if not isinstance(value, str) or not value:
-                raise ValueError(f"PasswordGrant needs a non-empty {name}")
+                raise ApiValueError(f"PasswordGrant needs a non-empty {name}")
         self.client_id = client_id
         self.token_url = token_url
         self.scope = scope
         self.refresh_margin = refresh_margin
-        self._client_secret = _Secret(client_secret)
-        self._username = _Secret(username)
-        self._password = _Secret(password)
+        self._client_secret = Secret(client_secret)
+        self._username = Secret(username)
+        self._password = Secret(password)
         self._configuration = configuration
         self._clock = clock
         self._lock = threading.Lock()
         self._token: _Token | None = None
         # Kept apart from _token: a token invalidated after a 401 leaves its refresh token usable.
-        self._refresh_token: _Secret | None = None
+        self._refresh_token: Secret | None = None
         self._rest: RESTClientObject | None = None
+        forking.renew_after_fork(self)
 
     # -- the TokenSource protocol -----------------------------------------------------------
 
-    def token(self) -> str:
-        """A valid access token: the cached one, or a new one fetched now."""
+    def token(self, deadline: float | None = None) -> str:
+        """A valid access token: the cached one, or a new one fetched now.
+
+        :param deadline: ``time.monotonic()`` seconds by which to have it (an API call passes
+            its own); waiting for another thread's fetch and the fetch itself end by then.
+        :raises TokenError: the token endpoint refused or could not be reached.
+        :raises CallTimeoutError: the deadline passed first.
+        """
         current = self._token
         if current is not None and self._clock() < current.renew_at:
             return current.access.reveal()
-        with self._lock:
+        wait = -1.0 if deadline is None else max(0.0, deadline - time.monotonic())
+        if not self._lock.acquire(timeout=wait):
+            raise CallTimeoutError(
+                "the call's deadline passed",
+                f"the call's deadline passed while another thread fetched a token from "
+                f"{self.token_url}",
+            )
+        try:
             # Another thread may have fetched while this one waited for the lock.
             current = self._token
             now = self._clock()
             if current is not None and now < current.renew_at:
                 return current.access.reveal()
             try:
-                fresh = self._fetch()
+                fresh = self._fetch(deadline)
             except TokenError as error:
                 if current is None or now >= current.expires_at:
                     raise
@@ -151,6 +159,8 @@ class PasswordGrant:
             self._token = fresh
             self._refresh_token = fresh.refresh
             return fresh.access.reveal()
+        finally:
+            self._lock.release()
 
     def invalidate(self, token: str) -> None:
         """Forget ``token`` (the API refused it) so that the next ``token()`` fetches a new one.
@@ -164,11 +174,13 @@ class PasswordGrant:
 
     # -- fetching ---------------------------------------------------------------------------
 
-    def _fetch(self) -> _Token:
+    def _fetch(self, deadline: float | None) -> _Token:
         refresh = self._refresh_token
         if refresh is not None:
             try:
-                return self._request("refresh_token", [("refresh_token", refresh.reveal())])
+                return self._request(
+                    "refresh_token", [("refresh_token", refresh.reveal())], deadline
+                )
             except TokenError as error:
                 if error.status == 0:
                     raise  # unreachable: the password grant would not get through either
@@ -179,26 +191,43 @@ class PasswordGrant:
         return self._request(
             "password",
             [("username", self._username.reveal()), ("password", self._password.reveal())],
+            deadline,
         )
 
-    def _request(self, grant_type: str, fields: list[tuple[str, str]]) -> _Token:
+    def _request(
+        self, grant_type: str, fields: list[tuple[str, str]], deadline: float | None
+    ) -> _Token:
         form = [("grant_type", grant_type), *fields, ("scope", self.scope)]
         # RFC 6749 2.3.1: id and secret are form-encoded before they are joined and encoded.
-        credentials = f"{quote_plus(self.client_id)}:{quote_plus(self._client_secret.reveal())}"
+        authorization = basic_credentials(
+            quote_plus(self.client_id), quote_plus(self._client_secret.reveal())
+        )
         headers = {
-            "Authorization": "Basic " + base64.b64encode(credentials.encode()).decode("ascii"),
+            "Authorization": authorization,
             "Content-Type": "application/x-www-form-urlencoded",
             "Accept": "application/json",
         }
         what = f"the {grant_type} grant at {self.token_url}"
         logger.debug("fetching an access token with %s", what)
         started = self._clock()
+        rest = self._rest_client()
         try:
-            response = self._rest_client().request(
-                "POST", self.token_url, headers=headers, post_params=form
+            request = build_request(
+                "POST",
+                "",
+                host=self.token_url,
+                now=time.monotonic(),
+                headers=headers,
+                form=form,
+                default_timeout=rest.default_timeout,
+                default_call_timeout=rest.configuration.call_timeout,
+                deadline=deadline,
             )
+            response = rest.send(request.with_credentials({}, self._secrets(authorization)))
+        except CallTimeoutError:
+            raise  # the caller's deadline, or this fetch's own: a timeout like any other
         except TransportError as error:
-            raise TokenError(f"{what} failed: {error.reason}", status=0) from error
+            raise TokenError(f"{what} failed: {error.what or error.reason}", status=0) from error
         except ApiException as error:
             code, description = _oauth_error(error.body)
             detail = f"{code} ({description})" if description else (code or "no OAuth2 error")
@@ -222,8 +251,8 @@ class PasswordGrant:
         margin = min(self.refresh_margin, lifetime / 10)
         logger.info("obtained an access token valid for %d s with %s", lifetime, what)
         return _Token(
-            access=_Secret(access),
-            refresh=_Secret(refresh) if isinstance(refresh, str) and refresh else None,
+            access=Secret(access),
+            refresh=Secret(refresh) if isinstance(refresh, str) and refresh else None,
             # From the moment the request left: the server's clock started no earlier.
             expires_at=started + lifetime,
             renew_at=started + lifetime - margin,
@@ -235,14 +264,29 @@ class PasswordGrant:
             self._rest = RESTClientObject(configuration)
         return self._rest
 
+    def _secrets(self, authorization: str | None = None) -> list[str]:
+        """Every secret this source holds (and the Basic value it sends), for masking."""
+        held = [self._client_secret, self._password, self._username, self._refresh_token]
+        if self._token is not None:
+            held.append(self._token.access)
+        secrets = [secret.reveal() for secret in held if secret is not None]
+        if authorization is None:
+            authorization = basic_credentials(
+                quote_plus(self.client_id), quote_plus(self._client_secret.reveal())
+            )
+        return [*secrets, authorization]
+
     def _scrub(self, text: str) -> str:
-        """The text with any secret this source holds masked, in case a server echoes one."""
-        for secret in (self._client_secret, self._password, self._token and self._token.access):
-            if isinstance(secret, _Secret) and secret.reveal():
-                text = text.replace(secret.reveal(), "***")
-        return text
+        """The text with any secret this source holds masked, in case a server echoes one: raw,
+        or as the Base64 of the Basic credentials it sent."""
+        return Redactor(self._secrets())(text)
 
     # -- the rest ---------------------------------------------------------------------------
+
+    def _after_fork_in_child(self) -> None:
+        # A parent's thread may have held the lock at the fork: the child's would never open.
+        # The cached token stays valid; the connections are renewed by the RESTClientObject.
+        self._lock = threading.Lock()
 
     def close(self) -> None:
         """Release the connections to the token endpoint."""
@@ -254,7 +298,7 @@ class PasswordGrant:
     def __repr__(self) -> str:
         return (
             f"PasswordGrant(token_url={self.token_url!r}, client_id={self.client_id!r}, "
-            f"username='***', scope={self.scope!r})"
+            f"username={self._username!r}, scope={self.scope!r})"
         )
 
     __str__ = __repr__

@@ -7,7 +7,6 @@ building one adds no log handler and never touches ``http.client``'s debug switc
 
 from __future__ import annotations
 
-import base64
 import copy
 import datetime
 import logging
@@ -17,6 +16,20 @@ import sys
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from pyodk._version import __version__
+from pyodk.redaction import MASK, basic_credentials, without_password
+
+__all__ = [
+    "DEFAULT_CALL_TIMEOUT",
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_HOST",
+    "DEFAULT_MAX_RESPONSE_SIZE",
+    "DEFAULT_READ_TIMEOUT",
+    "DEFAULT_RETRIES",
+    "DEFAULT_TOKEN_URL",
+    "Configuration",
+    "TokenSource",
+    "without_password",
+]
 
 DEFAULT_HOST = "https://pl1-api.oktawave.com/services"
 DEFAULT_TOKEN_URL = "https://id.oktawave.com/core/connect/token"
@@ -24,6 +37,12 @@ DEFAULT_TOKEN_URL = "https://id.oktawave.com/core/connect/token"
 #: Seconds to wait for a connection, and for each read of an answer, unless told otherwise.
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 60.0
+#: Seconds one whole call may take: token fetch, connects, reads, retries and the waits between.
+#: 300 s is a little over the longest a call can take with the default timeouts and retries
+#: (4 attempts of 10 s connect + 60 s read, plus at most 3.5 s of backoff: 283.5 s), so the
+#: deadline cuts no call that the defaults would let finish; it stops the calls that would never
+#: end, such as an answer trickling in a byte at a time.
+DEFAULT_CALL_TIMEOUT = 300.0
 #: How many times an idempotent request is retried after a transient failure.
 DEFAULT_RETRIES = 3
 #: Answers larger than this are refused (ResponseTooLargeError) rather than held in memory.
@@ -88,9 +107,13 @@ class Configuration:
         #: Set to a host name to check the certificate against it, or False to skip the check.
         self.assert_hostname: str | bool | None = None
 
-        #: Proxy URL, e.g. "http://proxy.example:3128", and headers for it.
+        #: Proxy URL, e.g. "http://user:password@proxy.example:3128" (the credentials are sent as
+        #: Proxy-Authorization), and headers for it. It wins over the environment's proxies.
         self.proxy: str | None = None
         self.proxy_headers: dict[str, str] | None = None
+        #: Honour HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY (either case) when ``proxy`` is
+        #: not set, as requests and httpx do; read when the ApiClient is created.
+        self.proxy_from_env: bool = True
         #: Connections kept open per host; also the ceiling for concurrent requests per host.
         self.connection_pool_maxsize: int = max(4, (os.cpu_count() or 1) * 5)
         #: Characters left unescaped in path parameters.
@@ -102,9 +125,13 @@ class Configuration:
         #: None leaves them naive, as swagger-codegen's client does.
         self.assumed_timezone: datetime.tzinfo | None = datetime.timezone.utc
 
-        #: Timeouts in seconds; a call can override them with ``_request_timeout``.
+        #: Timeouts in seconds for each attempt; a call can override them with
+        #: ``_request_timeout``.
         self.connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT
         self.read_timeout: float | None = DEFAULT_READ_TIMEOUT
+        #: Seconds one whole call may take, retries included (None: no limit); a call can
+        #: override it with ``_call_timeout``. Past it the call raises CallTimeoutError.
+        self.call_timeout: float | None = DEFAULT_CALL_TIMEOUT
         #: An int (retries of idempotent requests), a pyodk.retry.RetryPolicy, or a urllib3 Retry.
         self.retries: Any = DEFAULT_RETRIES
         #: Refuse bodies larger than this many bytes (None: no limit).
@@ -206,8 +233,7 @@ class Configuration:
 
     def get_basic_auth_token(self) -> str:
         """The value of an HTTP basic ``Authorization`` header for username and password."""
-        raw = f"{self.username}:{self.password}".encode()
-        return "Basic " + base64.b64encode(raw).decode("ascii")
+        return basic_credentials(self.username, self.password)
 
     def bearer_token(self) -> str | None:
         """The token to send now: from the token source if one is set, else the static one."""
@@ -216,18 +242,44 @@ class Configuration:
         return self.access_token
 
     def auth_settings(self) -> dict[str, dict[str, Any]]:
-        """Auth settings by name, as generated clients consume them (only ``oauth2`` here)."""
+        """Auth settings by name, as generated clients consume them.
+
+        - one ``api_key`` entry per identifier in ``api_key``: the identifier is both the auth
+          name and the header that carries the key, with its ``api_key_prefix``;
+        - ``basic`` when ``username`` or ``password`` is set;
+        - ``oauth2`` when a bearer token is at hand (from the token source, which may fetch one).
+        """
+        settings = self.credential_settings()
         token = self.bearer_token()
-        if not token:
-            return {}
-        return {
-            "oauth2": {
+        if token:
+            settings["oauth2"] = {
                 "type": "oauth2",
                 "in": "header",
                 "key": "Authorization",
                 "value": "Bearer " + token,
             }
-        }
+        return settings
+
+    def credential_settings(self) -> dict[str, dict[str, Any]]:
+        """The ``api_key`` and ``basic`` entries of ``auth_settings()``: no token is fetched."""
+        settings: dict[str, dict[str, Any]] = {}
+        for identifier in self.api_key:
+            value = self.get_api_key_with_prefix(identifier)
+            if value:
+                settings[identifier] = {
+                    "type": "api_key",
+                    "in": "header",
+                    "key": identifier,
+                    "value": value,
+                }
+        if self.username or self.password:
+            settings["basic"] = {
+                "type": "basic",
+                "in": "header",
+                "key": "Authorization",
+                "value": self.get_basic_auth_token(),
+            }
+        return settings
 
     # -- reporting --------------------------------------------------------------------------
 
@@ -247,14 +299,14 @@ class Configuration:
         for name, value in sorted(self.__dict__.items()):
             public = name.lstrip("_")
             if public in _SECRET_SETTINGS:
-                value = "***" if value else value
+                value = MASK if value else value
             elif public == "username" and value:
-                value = "***"
+                value = MASK
             elif public in ("proxy", "host") and value:
                 value = without_password(value)
             elif public == "proxy_headers" and value:
                 # Proxy-Authorization carries credentials; the names alone are enough to debug.
-                value = dict.fromkeys(value, "***")
+                value = dict.fromkeys(value, MASK)
             shown.append(f"{public}={value!r}")
         return "Configuration(" + ", ".join(shown) + ")"
 
@@ -267,18 +319,6 @@ class Configuration:
             shared = name == "token_source"
             clone.__dict__[name] = value if shared else copy.deepcopy(value, memo)
         return clone
-
-
-def without_password(url: str) -> str:
-    """``url`` with the password of its user-info (``http://user:secret@proxy``) masked."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        scheme, rest = "", url
-    authority, slash, path = rest.partition("/")
-    userinfo, at, hostport = authority.rpartition("@")
-    if not at or ":" not in userinfo:
-        return url
-    return f"{scheme}{sep}{userinfo.split(':', 1)[0]}:***@{hostport}{slash}{path}"
 
 
 _file_handlers: dict[str, logging.Handler] = {}

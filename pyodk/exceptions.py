@@ -18,6 +18,7 @@ The tree, so that callers can catch as broadly or as narrowly as they like::
      |         +-- ConnectionFailedError    could not connect: the request never reached the server
      |         +-- ConnectionDroppedError   the connection broke before a full answer arrived
      |         +-- ResponseTimeoutError     connected, sent, but no answer within the read timeout
+     |         |    +-- CallTimeoutError    the call's deadline (call_timeout) passed first
      |         +-- TLSError                 certificate or handshake failure
      |         +-- ProxyError               the proxy refused or failed
      +-- ModelDecodeError             JSON that does not fit a model (also a ValueError)
@@ -31,6 +32,15 @@ Bad arguments to an operation are refused before anything is sent with ApiTypeEr
 ApiValueError: they are the built-in TypeError and ValueError that generated clients raise, and
 ApiException too, so that the ``except ApiException`` of the reference examples reports them
 instead of crashing.
+
+``str()`` of an ApiException is one line that says what happened, for logs and command lines::
+
+    NotFoundError: 404 GET /snapshots/999999 (snapshots_get_0): Snapshot not found after 1 attempt
+    ConnectionFailedError: GET /snapshots/5002 (snapshots_get_0): connection refused by
+        127.0.0.1:1234 after 4 attempts over 1.3 s          (one line; wrapped here)
+
+``details()`` adds the generated client's multi-line block (status, reason, headers, body); the
+same facts stay on the attributes. No text shows a credential, even one a server echoed back.
 """
 
 from __future__ import annotations
@@ -39,11 +49,27 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from pyodk.redaction import Redactor
+
 if TYPE_CHECKING:
     from pyodk.models.ticket import Ticket
 
-# How much of a response body str(exception) shows; the whole body stays in .body.
+#: How much of a response body ``details()`` shows; the whole body stays in .body.
 _BODY_PREVIEW_CHARS = 2000
+#: How much of the service's message the one-line text shows.
+_MESSAGE_CHARS = 300
+#: Headers that carry the id a service or proxy gave the request, most specific first.
+REQUEST_ID_HEADERS = (
+    "X-Request-Id",
+    "Request-Id",
+    "X-Correlation-Id",
+    "Correlation-Id",
+    "X-Ms-Request-Id",
+    "X-Amzn-RequestId",
+    "X-Amz-Request-Id",
+)
+#: Masks only credential patterns: for exceptions that no request path has filled in.
+_NO_KNOWN_SECRETS = Redactor()
 
 
 class PyodkError(Exception):
@@ -53,9 +79,11 @@ class PyodkError(Exception):
 class ApiException(PyodkError):
     """An API call failed: an error status, an undecodable answer, or no answer at all.
 
-    Carries ``status`` (0 when no HTTP answer arrived), ``reason``, ``headers`` and ``body`` (text).
-    The constructor keeps swagger-codegen's
-    ``ApiException(status=None, reason=None, http_resp=None)``.
+    Carries ``status`` (0 when no HTTP answer arrived), ``reason``, ``headers`` and ``body`` (text),
+    and, when raised by a call, which call it was: ``method``, ``path`` (as sent, without the host
+    and query), ``operation`` (the operationId), ``attempts`` (HTTP attempts made, retries and a
+    re-send after a 401 included) and ``elapsed`` (seconds the call took). The constructor keeps
+    swagger-codegen's ``ApiException(status=None, reason=None, http_resp=None)``.
     """
 
     def __init__(
@@ -78,21 +106,92 @@ class ApiException(PyodkError):
             self.reason = reason
             self.body = body
             self.headers = headers
+        self.method: str | None = None
+        self.path: str | None = None
+        self.operation: str | None = None
+        self.attempts: int | None = None
+        self.elapsed: float | None = None
+        self._redactor = _NO_KNOWN_SECRETS
         super().__init__(self.status, self.reason)
 
-    def __str__(self) -> str:
-        text = f"({self.status})\nReason: {self.reason}\n"
-        if self.headers:
-            from pyodk.rest import redact_headers  # deferred: rest.py builds on this module
+    def record_call(
+        self,
+        method: str,
+        path: str,
+        operation: str | None,
+        attempts: int,
+        elapsed: float,
+        redactor: Redactor,
+    ) -> None:
+        """Note the call that failed (the request path does this before raising).
 
-            # A Set-Cookie may carry a session: messages end up in logs and bug reports.
-            text += f"HTTP response headers: {redact_headers(self.headers)}\n"
+        ``redactor`` knows the credentials the call carried: from here on they are masked in
+        every text of this exception, and in ``reason`` and ``body``, should the server have
+        echoed one back.
+        """
+        self.method = method
+        self.path = path
+        self.operation = operation
+        self.attempts = attempts
+        self.elapsed = elapsed
+        self._redactor = redactor
+        if self.reason:
+            self.reason = redactor(self.reason)
+        if self.body:
+            self.body = redactor(self.body)
+        self.args = (self.status, self.reason)
+
+    def __str__(self) -> str:
+        """One line: the class, status, method and path, operation, what happened, request id
+        and the attempts made."""
+        head = type(self).__name__ + ":"
+        if self.status:
+            head += f" {self.status}"
+        if self.method:
+            head += f" {self.method} {self.path or ''}".rstrip()
+            if self.operation:
+                head += f" ({self.operation})"
+            head += ":"
+        what = self._what_happened()
+        text = f"{head} {what}" if what else head.rstrip(":")
+        request_id = self.request_id
+        if request_id:
+            text += f" [request-id {request_id}]"
+        if self.attempts is not None:
+            text += f" after {self.attempts} attempt{'' if self.attempts == 1 else 's'}"
+            if self.status == 0 and self.elapsed is not None and self.elapsed >= 0.1:
+                text += f" over {self.elapsed:.1f} s"  # retries, or a timeout: time tells
+        return self._redactor(" ".join(text.split()))
+
+    def details(self) -> str:
+        """The one-line text, then the generated client's block: status, reason, headers (with
+        credentials redacted) and the start of the body. For bug reports and debugging."""
+        text = f"{self}\n({self.status})\nReason: {self.reason}\n"
+        if self.headers:
+            # A Set-Cookie may carry a session: texts end up in logs and bug reports.
+            text += f"HTTP response headers: {self._redactor.headers(self.headers)}\n"
         if self.body:
             body = self.body
             if len(body) > _BODY_PREVIEW_CHARS:
                 body = body[:_BODY_PREVIEW_CHARS] + f"... [{len(self.body)} characters in all]"
             text += f"HTTP response body: {body}\n"
-        return text
+        return self._redactor(text)
+
+    @property
+    def request_id(self) -> str | None:
+        """The id the service (or a proxy) gave this request, from X-Request-Id or the like."""
+        headers = self.headers
+        if not headers:
+            return None
+        get = getattr(headers, "get", None)
+        for name in REQUEST_ID_HEADERS:
+            # urllib3's headers compare names case-insensitively; a plain dict may not.
+            value = get(name) if get is not None else None
+            if value is None:
+                value = next((v for k, v in headers.items() if k.lower() == name.lower()), None)
+            if value:
+                return str(value).strip()
+        return None
 
     @property
     def message(self) -> str | None:
@@ -106,10 +205,30 @@ class ApiException(PyodkError):
         state = self._error_json().get("ModelState")
         return state if isinstance(state, dict) else {}
 
+    def _what_happened(self) -> str:
+        """The service's own words for an error status (its Message, and the fields of a
+        ModelState), else the reason."""
+        if self.status is not None and self.status >= 400:
+            error = self._error_json()
+            message = error.get("Message")
+            message = message if isinstance(message, str) else ""
+            state = error.get("ModelState")
+            problems = "; ".join(
+                f"{field}: {' '.join(map(str, reasons)) if isinstance(reasons, list) else reasons}"
+                for field, reasons in (state.items() if isinstance(state, dict) else ())
+            )
+            if problems:
+                message = f"{message} ({problems})" if message else problems
+            if len(message) > _MESSAGE_CHARS:
+                message = message[:_MESSAGE_CHARS] + "..."
+            if message:
+                return message
+        return self.reason or ""
+
     def _error_json(self) -> dict[str, Any]:
         try:
             parsed = json.loads(self.body or "")
-        except ValueError:
+        except (ValueError, RecursionError):
             return {}
         return parsed if isinstance(parsed, dict) else {}
 
@@ -174,10 +293,18 @@ class ApiValueError(ApiException, ValueError):
 
 
 class TransportError(ApiException):
-    """No HTTP answer: status 0, and the urllib3 error is chained as ``__cause__``."""
+    """No HTTP answer: status 0, and the urllib3 error is chained as ``__cause__``.
 
-    def __init__(self, reason: str) -> None:
+    ``reason`` is the low-level failure (urllib3's words); ``what`` says in plain words what
+    failed and where (``connection refused by 127.0.0.1:1234``), and is what ``str()`` shows.
+    """
+
+    def __init__(self, reason: str, what: str | None = None) -> None:
         super().__init__(status=0, reason=reason)
+        self.what = what
+
+    def _what_happened(self) -> str:
+        return self.what or self.reason or ""
 
 
 class ConnectionFailedError(TransportError):
@@ -193,6 +320,15 @@ class ConnectionDroppedError(TransportError):
 
 class ResponseTimeoutError(TransportError):
     """No answer within the read timeout; the server may still be working on the request."""
+
+
+class CallTimeoutError(ResponseTimeoutError):
+    """The call's deadline (``Configuration.call_timeout`` or ``_call_timeout``) passed.
+
+    The deadline covers the whole call: the token fetch, connecting, every read, every retry and
+    every wait between them. ``attempts`` says how many attempts were made. If one was under way
+    the server may still be working on it, as after any ResponseTimeoutError.
+    """
 
 
 class TLSError(TransportError):

@@ -10,6 +10,8 @@ The rules, chosen so that no operation can run twice on the server:
 - A connection dropped before a full answer is retried for idempotent methods only (stale
   keep-alive connections do this all the time).
 - A read timeout is not retried by default: the server may still be working on the request.
+- Nothing is retried once the call's deadline has passed (CallTimeoutError), and a wait that
+  would end past the deadline is not waited (rest.py checks that): the last error is raised.
 - Waits grow exponentially with full jitter, capped, and a ``Retry-After`` header wins when present.
 
 ``sleep`` and ``random`` are injectable so that tests run fast and deterministically.
@@ -23,6 +25,9 @@ import time
 from collections.abc import Callable, Collection, Mapping
 
 from pyodk.exceptions import (
+    ApiTypeError,
+    ApiValueError,
+    CallTimeoutError,
     ConnectionDroppedError,
     ConnectionFailedError,
     ResponseTimeoutError,
@@ -57,7 +62,7 @@ class RetryPolicy:
         random: Callable[[], float] = _random.random,
     ) -> None:
         if total < 0:
-            raise ValueError(f"RetryPolicy total must be >= 0, got {total}")
+            raise ApiValueError(f"RetryPolicy total must be >= 0, got {total}")
         self.total = total
         self.backoff_factor = backoff_factor
         self.backoff_max = backoff_max
@@ -77,7 +82,9 @@ class RetryPolicy:
             return cls(0)
         if isinstance(value, int) and not isinstance(value, bool):
             return cls(value)
-        raise TypeError(f"retries must be an int or a RetryPolicy, got {type(value).__name__}")
+        raise ApiTypeError(
+            f"retries must be an int, a RetryPolicy or a urllib3 Retry, got {type(value).__name__}"
+        )
 
     def backoff(self, attempt: int) -> float:
         """Seconds to wait before retry ``attempt + 1``: full jitter under a capped ceiling."""
@@ -102,7 +109,7 @@ class RetryPolicy:
 
     def delay_after_error(self, attempt: int, method: str, error: TransportError) -> float | None:
         """Seconds to wait before retrying after a transport failure, or None not to retry."""
-        if attempt >= self.total:
+        if attempt >= self.total or isinstance(error, CallTimeoutError):
             return None
         if isinstance(error, ConnectionFailedError):
             return self.backoff(attempt)

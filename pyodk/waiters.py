@@ -72,8 +72,9 @@ DEFAULT_MAX_POLL_FAILURES = 5
 #: Gentle: from 1 s it takes about six polls (some 20 s) to reach the 10 s ceiling.
 BACKOFF_FACTOR = 1.5
 
-#: The shortest read timeout a poll gets, however little of the wait is left.
-_MIN_POLL_READ_TIMEOUT = 1.0
+#: The shortest time a poll gets, however little of the wait is left: a poll at the deadline
+#: still has a chance, and the wait overruns its timeout by at most this much.
+_MIN_POLL_TIME = 1.0
 #: Page size when listing an instance's snapshots: few requests, even for large trees.
 _LISTING_PAGE_SIZE = 500
 
@@ -148,7 +149,9 @@ def wait_for_ticket(
         also works: its ``api_client`` is used).
     :param ticket_or_id: the Ticket an operation returned, or a ticket id. Given a Ticket, the
         first poll waits ``poll_interval``; given an id, it happens at once.
-    :param float timeout: seconds to wait in all; the last poll happens when they run out.
+    :param float timeout: seconds to wait in all, a poll in flight included (each poll's
+        ``_call_timeout`` is what is left, at least a second); the last poll happens when they
+        run out.
     :param float poll_interval: seconds before the first poll; later intervals grow by half each
         time, up to ``max_poll_interval``.
     :param on_progress: called with the first ticket seen, then with every ticket whose Progress
@@ -203,7 +206,7 @@ def wait_for_ticket(
         polls += 1
         try:
             ticket = tickets_api.tickets_get_0(
-                ticket_id, _request_timeout=_poll_timeout(client, deadline - clock())
+                ticket_id, _call_timeout=_poll_budget(client, deadline - clock())
             )
         except _TRANSIENT_ERRORS as error:
             failures += 1
@@ -336,16 +339,12 @@ def delete_snapshot_and_wait(
     return wait_for_ticket(api.api_client, api.snapshots_delete(snapshot_id), **wait)
 
 
-def _poll_timeout(client: ApiClient, remaining: float) -> tuple[float | None, float | None]:
-    """A poll's (connect, read) timeouts: the client's, but a read no longer than the wait has left.
-
-    Otherwise one poll against a stalled server could overrun ``timeout`` by a whole read timeout
-    (60 s by default). At least a second, so that a poll at the deadline still has a chance.
-    """
-    config = client.configuration
-    budget = max(remaining, _MIN_POLL_READ_TIMEOUT)
-    read = config.read_timeout
-    return config.connect_timeout, budget if read is None else min(read, budget)
+def _poll_budget(client: ApiClient, remaining: float) -> float:
+    """A poll's ``_call_timeout``: what the wait has left (at least ``_MIN_POLL_TIME``), and no
+    more than any call of the client may take."""
+    budget = max(remaining, _MIN_POLL_TIME)
+    ceiling = client.configuration.call_timeout
+    return budget if ceiling is None else min(budget, ceiling)
 
 
 def _grow(interval: float, ceiling: float) -> float:

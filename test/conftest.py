@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +11,19 @@ from stub_server import StubServer
 import pyodk
 
 TOKEN = "test-token-0123456789"
+
+#: pyodk honours these by default; tests that want a proxy set them themselves.
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_proxy_from_the_machine() -> Iterator[None]:
+    """Every test talks to 127.0.0.1: a proxy set on the machine that runs them stays out."""
+    saved = {
+        name: os.environ.pop(name) for name in list(os.environ) if name.lower() in PROXY_VARIABLES
+    }
+    yield
+    os.environ.update(saved)
 
 
 @pytest.fixture(scope="session")

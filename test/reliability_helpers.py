@@ -13,6 +13,7 @@ import socket
 import ssl
 import struct
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -170,3 +171,40 @@ def policy(total: int = 3, sleep: Callable[[float], None] | None = None, **kw: A
     """A RetryPolicy that never really sleeps and always draws the full backoff ceiling."""
     sleep = sleep if sleep is not None else Sleeps()  # an empty Sleeps is falsy
     return pyodk.RetryPolicy(total, sleep=sleep, random=lambda: 1.0, **kw)
+
+
+def trickle(body: bytes, interval: float, headers_too: bool = False) -> Respond:
+    """An answer sent one byte every ``interval`` seconds: its body, or its whole head and body.
+
+    Each byte arrives well within any read timeout, so only a deadline on the whole call ends it.
+    """
+
+    def respond(handler: BaseHTTPRequestHandler) -> None:
+        head = (
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body)
+        )
+        slow = head + body if headers_too else body
+        try:
+            if not headers_too:
+                handler.wfile.write(head)
+            for byte in slow:
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+                time.sleep(interval)
+        except OSError:
+            pass  # the client gave up, as it should
+        handler.close_connection = True
+
+    return respond
+
+
+def stall(seconds: float, then: Respond | None = None) -> Respond:
+    """Wait ``seconds`` before answering (with ``then``, or an empty JSON object)."""
+
+    def respond(handler: BaseHTTPRequestHandler) -> None:
+        time.sleep(seconds)
+        with contextlib.suppress(OSError):  # the client gave up
+            (then or (lambda h: send_json(h, {})))(handler)
+
+    return respond

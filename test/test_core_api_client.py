@@ -343,7 +343,8 @@ def test_api_exception_keeps_the_generated_constructor():
         None,
         None,
     )
-    assert "(418)" in str(error) and "teapot" in str(error)
+    assert str(error) == "ApiException: 418 I'm a teapot"  # one line, for logs
+    assert "(418)\nReason: I'm a teapot" in error.details()  # the generated block
     assert isinstance(error, Exception)
 
 

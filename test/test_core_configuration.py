@@ -54,6 +54,30 @@ def test_auth_settings_give_a_bearer_header(clean_default):
     assert oauth2["value"] == "Bearer tok-1"
 
 
+def test_auth_settings_give_api_key_and_basic_entries_when_set(clean_default):
+    config = Configuration()
+    assert config.auth_settings() == {}
+    config.api_key = {"X-Api-Key": "k-1", "api_key": "k-2"}
+    config.api_key_prefix = {"X-Api-Key": "Token"}
+    config.username, config.password = "jan", "pw"
+    settings = config.auth_settings()
+    assert settings["X-Api-Key"] == {
+        "type": "api_key",
+        "in": "header",
+        "key": "X-Api-Key",
+        "value": "Token k-1",
+    }
+    assert settings["api_key"]["key"] == "api_key" and settings["api_key"]["value"] == "k-2"
+    assert settings["basic"] == {
+        "type": "basic",
+        "in": "header",
+        "key": "Authorization",
+        "value": config.get_basic_auth_token(),
+    }
+    assert "oauth2" not in settings  # no token: none fetched, none sent
+    assert config.credential_settings() == settings
+
+
 def test_get_basic_auth_token(clean_default):
     config = Configuration()
     config.username = "jan"

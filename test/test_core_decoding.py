@@ -303,7 +303,7 @@ def test_wrong_shapes_raise_response_decode_error(kind: str, payload: Any, stub,
     assert error.body == raw.decode()
     assert error.headers["X-Trace"] == "t-1"
     assert isinstance(error.__cause__, pyodk.ModelDecodeError)
-    assert "200" in str(error) and raw.decode()[:20] in str(error)
+    assert "200" in str(error) and raw.decode()[:20] in error.details()
 
 
 NOT_JSON: list[tuple[str, bytes, str]] = [
@@ -336,7 +336,8 @@ def test_non_json_bodies_raise_response_decode_error(kind, raw, content_type, st
     assert error.reason.startswith("OK")
     assert error.headers["Content-Type"] == content_type
     assert error.body == raw.decode("utf-8", errors="replace")
-    assert "(200)" in str(error)
+    assert str(error).startswith("ResponseDecodeError: 200 GET ") and "\n" not in str(error)
+    assert "(200)" in error.details()
 
 
 def test_decode_error_str_is_bounded_for_huge_bodies(stub, snapshots_api):
@@ -345,7 +346,7 @@ def test_decode_error_str_is_bounded_for_huge_bodies(stub, snapshots_api):
     with pytest.raises(pyodk.ResponseDecodeError) as caught:
         snapshots_api.snapshots_get_0(1)
     assert len(caught.value.body) == 1_000_000
-    assert len(str(caught.value)) < 5000
+    assert len(str(caught.value)) < 5000 and len(caught.value.details()) < 5000
 
 
 # -- error statuses -------------------------------------------------------------------------
@@ -375,12 +376,15 @@ def test_error_status_raises_its_exception_class(status, exception_class, stub, 
     error = caught.value
     assert type(error) is exception_class
     assert error.status == status
-    assert error.reason and error.reason in str(error)
     assert error.body == json.dumps(body)
     assert isinstance(error.body, str)
     assert error.headers["Retry-After"] == "7"
-    assert f"({status})" in str(error)
-    assert f"Failure {status}" in str(error)
+    # One line that says what happened; the generated block is in details().
+    assert str(error) == (
+        f"{exception_class.__name__}: {status} GET /snapshots/1 (snapshots_get_0): "
+        f"Failure {status} after 1 attempt"
+    )
+    assert error.reason and f"({status})\nReason: {error.reason}\n" in error.details()
     assert error.message == f"Failure {status}"
 
 
@@ -417,7 +421,10 @@ def test_proxy_html_error_page_raises_server_error_with_the_page(stub, snapshots
     assert error.status == 502 and error.reason == "Bad Gateway"
     assert error.body == page
     assert error.message is None and error.model_state == {}
-    assert "502 Bad Gateway" in str(error) and "nginx" in str(error)
+    assert str(error) == (
+        "ServerError: 502 GET /snapshots (snapshots_get): Bad Gateway after 1 attempt"
+    )
+    assert "nginx" in error.details()
 
 
 @pytest.mark.parametrize(

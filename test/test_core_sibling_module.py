@@ -327,6 +327,32 @@ class WidgetsApi:
             collection_formats=collection_formats)  # fmt: skip
 
 
+class KeyedWidgetsApi:
+    """Generated for an API whose security definitions are ``api_key`` (a header) and ``basic``."""
+
+    def __init__(self, api_client=None):
+        self.api_client = api_client or pyodk.ApiClient()
+
+    def widgets_count_with_http_info(self, auth_name, **kwargs):  # noqa: E501
+        header_params = {}
+        header_params["Accept"] = self.api_client.select_header_accept(["application/json"])
+        return self.api_client.call_api(
+            "/widgets/count", "GET",
+            {},
+            [],
+            header_params,
+            body=None,
+            post_params=[],
+            files={},
+            response_type="int",  # noqa: E501
+            auth_settings=[auth_name],
+            async_req=kwargs.get("async_req"),
+            _return_http_data_only=kwargs.get("_return_http_data_only"),
+            _preload_content=kwargs.get("_preload_content", True),
+            _request_timeout=kwargs.get("_request_timeout"),
+            collection_formats={})  # fmt: skip
+
+
 WIDGET_JSON = {
     "Id": 3,
     "Name": "gear/left",
@@ -464,3 +490,20 @@ def test_generated_api_class_conventions(widget_module, stub, api_client):
         api.widgets_get(colour="red")
     with pytest.raises(ValueError, match="`id`"):
         api.widgets_put(None, Widget(name="x"))
+
+
+def test_generated_api_key_and_basic_auth_settings_reach_the_wire(stub, configuration):
+    configuration.access_token = None
+    configuration.api_key["api_key"] = "k-0123456789"
+    configuration.api_key_prefix["api_key"] = "Key"
+    configuration.username, configuration.password = "jan", "zażółć"
+    with pyodk.ApiClient(configuration) as api_client:
+        api = KeyedWidgetsApi(api_client)
+        stub.answer(7)
+        assert api.widgets_count_with_http_info("api_key")[0] == 7
+        assert stub.last.headers["api_key"] == "Key k-0123456789"
+        assert "authorization" not in stub.last.headers
+        stub.answer(8)
+        assert api.widgets_count_with_http_info("basic", _return_http_data_only=True) == 8
+        assert stub.last.headers["authorization"] == configuration.get_basic_auth_token()
+        assert "api_key" not in stub.last.headers

@@ -446,7 +446,9 @@ def test_each_error_status_has_its_class_and_carries_the_answer(status, exceptio
     assert error.headers["Content-Type"].startswith("application/json")
     assert error.message == "no"
     assert error.model_state == {"command.Name": ["The Name field is required."]}
-    assert f"({status})" in str(error) and "The Name field is required." in str(error)
+    assert str(error).startswith(f"{exception.__name__}: {status} GET /snapshots/{SNAPSHOT} ")
+    assert "no (command.Name: The Name field is required.) after 1 attempt" in str(error)
+    assert f"({status})" in error.details()
 
 
 def test_proxy_failure_is_a_proxy_error_and_names_no_credentials():

@@ -201,7 +201,8 @@ def test_exception_messages_mask_a_set_cookie_from_the_server():
         with pyodk.ApiClient(config) as api_client, pytest.raises(ApiException) as caught:
             pyodk.OCISnapshotsApi(api_client).snapshots_get_0(SNAPSHOT)
     assert caught.value.status == 403
-    assert COOKIE_SECRET not in str(caught.value) and "Set-Cookie" in str(caught.value)
+    shown = str(caught.value) + caught.value.details()
+    assert COOKIE_SECRET not in shown and "Set-Cookie" in caught.value.details()
     assert COOKIE_SECRET in caught.value.headers["Set-Cookie"]  # the caller can still read it
 
 
@@ -572,3 +573,23 @@ def test_arbitrary_bytes_from_a_raw_socket_never_escape_as_non_pyodk_errors():
 
         error = call_against(respond)
         assert isinstance(error, PyodkError) and error.status == 0, garbage
+
+
+@pytest.mark.parametrize(
+    ("content_type", "trusted"),
+    [
+        ("application/json", "utf-8"),
+        ("application/json; charset=UTF-8", "UTF-8"),
+        ('text/json; charset="iso-8859-2"', "iso-8859-2"),
+        ("application/json; charset=punycode", None),  # 3.13.0 decodes bad bytes to '' silently
+        ("application/json; charset=idna", None),
+        ("application/json; charset=undefined", None),
+        ("application/json; charset=rot13", None),  # not a bytes codec at all
+        ("application/json; charset=no-such-codec", None),
+        ("application/json; charset=utf-16", None),  # json.detect_encoding reads it from the bytes
+    ],
+)
+def test_only_a_charset_that_decodes_plain_json_to_itself_is_trusted(content_type, trusted):
+    from pyodk.rest import _charset_of
+
+    assert _charset_of(content_type) == trusted

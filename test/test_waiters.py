@@ -346,7 +346,7 @@ def test_delete_and_wait_removes_it_and_failure_keeps_it(env: Env) -> None:
 
 
 def test_a_stalled_poll_cannot_overrun_the_wait_by_a_whole_read_timeout() -> None:
-    """Real time: client read timeout 10 s, wait 0.5 s: a poll's read is cut to 1 s, not 10."""
+    """Real time: client read timeout 10 s, wait 0.5 s: a poll's call is cut to 1 s, not 10."""
     import time
 
     with FakeOktawaveServer(ticket_duration=60) as server:
@@ -362,4 +362,4 @@ def test_a_stalled_poll_cannot_overrun_the_wait_by_a_whole_read_timeout() -> Non
             with pytest.raises(pyodk.TicketTimeoutError):
                 pyodk.wait_for_ticket(client, ticket.id, timeout=0.5)
             elapsed = time.monotonic() - started
-    assert 1.0 <= elapsed < 2.5  # one poll, its read cut to the 1 s minimum; not 10 s
+    assert 1.0 <= elapsed < 2.5  # one poll, its deadline cut to the 1 s minimum; not 10 s

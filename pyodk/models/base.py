@@ -41,7 +41,7 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard, TypeVar
 
-from pyodk import validation
+from pyodk import forking, validation
 from pyodk._naming import underscore
 from pyodk.configuration import Configuration
 from pyodk.exceptions import ApiTypeError, ApiValueError, ModelDecodeError
@@ -809,6 +809,17 @@ Decoder = Callable[..., Any]
 _raw_decoders: dict[str, Decoder] = {}
 _consuming: dict[str, Decoder] = {}
 _decoders_lock = threading.Lock()
+
+
+def _renew_locks() -> None:
+    # A fork while another thread compiled or cached a decoder must not leave the child's copies
+    # of these locks held for ever.
+    global _compile_lock, _decoders_lock
+    _compile_lock = threading.RLock()
+    _decoders_lock = threading.Lock()
+
+
+forking.in_child_after_fork(_renew_locks)
 _LIST_TYPE = re.compile(r"list\[(.*)\]$")
 _DICT_TYPE = re.compile(r"dict\(([^,]*), (.*)\)$")
 _PRIMITIVES = {"int": int, "str": str, "bool": bool, "float": float}

@@ -20,6 +20,7 @@ def operations(api: pyodk.OCISnapshotsApi, tickets: pyodk.TicketsApi, flag: bool
     command = pyodk.CreateUpdateSnapshotCommand(name="n")
     assert_type(api.snapshots_get_0(1), pyodk.Snapshot)
     assert_type(api.snapshots_get_0(1, fields="Id", _request_timeout=(3.05, 30)), pyodk.Snapshot)
+    assert_type(api.snapshots_get_0(1, _call_timeout=5), pyodk.Snapshot)
     assert_type(api.snapshots_get_0(1, async_req=True), AsyncResult[pyodk.Snapshot])
     assert_type(api.snapshots_get_0(1, async_req=True).get(timeout=5), pyodk.Snapshot)
     assert_type(api.snapshots_get_0(1, async_req=False), pyodk.Snapshot)
@@ -67,6 +68,10 @@ def models(snapshot: pyodk.Snapshot, page: pyodk.ApiCollectionSnapshot) -> None:
 def errors(error: ApiException) -> None:
     assert_type(error.status, int | None)
     assert_type(error.model_state, dict[str, list[str]])
+    assert_type(error.attempts, int | None)
+    assert_type(error.operation, str | None)
+    assert_type(error.request_id, str | None)
+    assert_type(error.details(), str)
 
 
 def misuse(api: pyodk.OCISnapshotsApi) -> None:
