@@ -415,14 +415,23 @@ def _decoder(response_type: str) -> Any:
 def _decode(
     response: RESTResponse, response_type: str, decoder: Any, tz: datetime.tzinfo | None
 ) -> Any:
-    """The answer's JSON decoded; datetimes without an offset get ``tz``."""
+    """The answer's JSON decoded; datetimes without an offset get ``tz``.
+
+    A text answer (``str``, as the contract's init script and screenshot are) that is not JSON is
+    the text itself, as swagger-codegen's client returns it.
+    """
     content_type = _media_type(response.getheader("Content-Type") or "")
+    text_answer = response_type == "str"
     if content_type and content_type not in _JSON_CONTENT_TYPES:
+        if text_answer:
+            return response.data
         raise _decode_error(response, f"expected a JSON answer, got {content_type!r}")
     try:
         # The text is not kept: it is freed before the models are built.
         data = json.loads(_json_text(response))
     except ValueError as exc:
+        if text_answer:
+            return response.data
         raise _decode_error(response, f"the body is not valid JSON ({exc})") from exc
     except RecursionError as exc:
         raise _decode_error(response, "the body is nested too deeply") from exc

@@ -25,6 +25,8 @@ from pyodk.api.oci_snapshots_api import OCISnapshotsApi
 from pyodk.api.tickets_api import TicketsApi
 from pyodk.api_client import ApiClient
 from pyodk.exceptions import (
+    ApiTypeError,
+    ApiValueError,
     ServerError,
     TicketError,
     TicketFailedError,
@@ -166,9 +168,9 @@ def wait_for_ticket(
     Both carry the last ticket seen as ``.ticket``.
     """
     if timeout < 0 or poll_interval < 0 or max_poll_interval < 0:
-        raise ValueError("timeout, poll_interval and max_poll_interval must be >= 0")
+        raise ApiValueError("timeout, poll_interval and max_poll_interval must be >= 0")
     if max_poll_failures < 0:
-        raise ValueError(f"max_poll_failures must be >= 0, got {max_poll_failures}")
+        raise ApiValueError(f"max_poll_failures must be >= 0, got {max_poll_failures}")
     default_clock, default_sleep = _time_now()
     clock = default_clock if clock is None else clock
     sleep = default_sleep if sleep is None else sleep
@@ -179,7 +181,9 @@ def wait_for_ticket(
     ticket: Ticket | None
     if isinstance(ticket_or_id, Ticket):
         if ticket_or_id.id is None:
-            raise ValueError("the ticket has no id to poll (was it fetched with a fields filter?)")
+            raise ApiValueError(
+                "the ticket has no id to poll (was it fetched with a fields filter?)"
+            )
         # Just returned by the operation: nothing can have happened yet, so wait before polling.
         ticket, ticket_id = ticket_or_id, ticket_or_id.id
         delay, interval = poll_interval, _grow(poll_interval, max_poll_interval)
@@ -187,7 +191,7 @@ def wait_for_ticket(
         ticket, ticket_id = None, ticket_or_id
         delay, interval = 0.0, poll_interval
     else:
-        raise TypeError(f"expected a Ticket or a ticket id, got {type(ticket_or_id).__name__}")
+        raise ApiTypeError(f"expected a Ticket or a ticket id, got {type(ticket_or_id).__name__}")
 
     reported: object = _NOTHING_REPORTED
     polls = failures = 0
@@ -357,7 +361,7 @@ def _client_of(api_client: ApiClient | _HasApiClient) -> ApiClient:
     client = getattr(api_client, "api_client", None)
     if isinstance(client, ApiClient):
         return client
-    raise TypeError(f"expected an ApiClient or an API object, got {type(api_client).__name__}")
+    raise ApiTypeError(f"expected an ApiClient or an API object, got {type(api_client).__name__}")
 
 
 def _result(ticket: Ticket) -> Ticket:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pprint
 import re  # noqa: F401  (generated modules import it)
+import sys
 from datetime import datetime, timezone
 
 import pytest
@@ -17,6 +18,7 @@ from conftest import TOKEN
 
 import pyodk
 import pyodk.models
+import pyodk.models.base
 
 
 class Widget:
@@ -424,10 +426,105 @@ def test_generated_model_that_does_not_fit_raises_response_decode_error(
         api_client.call_api("/widgets", "GET", response_type="list[Widget]")
 
 
-def test_unknown_response_type_is_a_clear_error(stub, api_client):
+def test_unknown_response_type_is_refused_before_anything_is_sent(stub, api_client):
     stub.answer({})
-    with pytest.raises(TypeError, match="NoSuchModel"):
-        api_client.call_api("/x", "GET", response_type="NoSuchModel")
+    with pytest.raises(pyodk.ApiTypeError, match="NoSuchModel.*pyodk.models.no_such_model"):
+        api_client.call_api("/x", "POST", response_type="NoSuchModel")
+    with pytest.raises(pyodk.ApiTypeError, match="NoSuchModel"):
+        api_client.call_api("/x", "POST", response_type="NoSuchModel", async_req=True)
+    assert stub.received == []  # a POST that would have succeeded, and then failed: not sent
+
+
+GADGET_MODULE = """\
+import pprint
+import re  # noqa: F401
+
+
+class Gadget(object):
+    swagger_types = {"id": "int", "parts": "list[GadgetPart]", "owner": "UserResource"}
+    attribute_map = {"id": "Id", "parts": "Parts", "owner": "Owner"}
+
+    def __init__(self, id=None, parts=None, owner=None, _configuration=None):
+        self._id = self._parts = self._owner = None
+        self.discriminator = None
+        if id is not None:
+            self.id = id
+        if parts is not None:
+            self.parts = parts
+        if owner is not None:
+            self.owner = owner
+
+    @property
+    def id(self):
+        return self._id
+
+    @id.setter
+    def id(self, id):
+        self._id = id
+
+    @property
+    def parts(self):
+        return self._parts
+
+    @parts.setter
+    def parts(self, parts):
+        self._parts = parts
+
+    @property
+    def owner(self):
+        return self._owner
+
+    @owner.setter
+    def owner(self, owner):
+        self._owner = owner
+
+    def to_dict(self):
+        return {"id": self.id, "parts": self.parts, "owner": self.owner}
+
+    def __repr__(self):
+        return pprint.pformat(self.to_dict())
+"""
+
+GADGET_PART_MODULE = """\
+class GadgetPart(object):
+    swagger_types = {"name": "str"}
+    attribute_map = {"name": "Name"}
+
+    def __init__(self, name=None, _configuration=None):
+        self.name = name
+"""
+
+
+@pytest.fixture
+def gadget_models(tmp_path, monkeypatch):
+    """Two generated model modules dropped into pyodk/models, which pyodk.models never imports.
+
+    They are real files in a folder on ``pyodk.models.__path__``, as a generated sibling package's
+    models would be when copied into pyodk/models.
+    """
+    (tmp_path / "gadget.py").write_text(GADGET_MODULE)
+    (tmp_path / "gadget_part.py").write_text(GADGET_PART_MODULE)
+    monkeypatch.setattr(pyodk.models, "__path__", [*pyodk.models.__path__, str(tmp_path)])
+    yield
+    for name in ("pyodk.models.gadget", "pyodk.models.gadget_part"):
+        sys.modules.pop(name, None)
+    for cache in (pyodk.models.base._raw_decoders, pyodk.models.base._consuming):
+        for name in ("Gadget", "GadgetPart", "list[GadgetPart]"):
+            cache.pop(name, None)
+
+
+def test_a_model_pyodk_models_does_not_import_is_found_by_its_module_path(
+    gadget_models, stub, api_client
+):
+    assert "Gadget" not in pyodk.models.__all__ and not hasattr(pyodk.models, "Gadget")
+    stub.answer({"Id": 9, "Parts": [{"Name": "cog"}], "Owner": {"Id": 7, "Login": "jan"}})
+    gadget = api_client.call_api(
+        "/gadgets/{id}", "GET", {"id": 9}, response_type="Gadget", _return_http_data_only=True
+    )
+    assert type(gadget).__module__ == "pyodk.models.gadget"
+    assert gadget.id == 9 and [part.name for part in gadget.parts] == ["cog"]
+    assert type(gadget.parts[0]).__module__ == "pyodk.models.gadget_part"
+    assert gadget.owner == pyodk.UserResource(id=7, login="jan")
 
 
 def test_generated_api_class_drives_call_api(widget_module, stub, api_client):

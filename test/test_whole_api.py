@@ -85,9 +85,18 @@ def test_an_answer_without_a_body_is_none(stub, api_client):
 
 
 def test_a_string_answer_is_the_string(stub, api_client):
-    stub.answer("#!/bin/sh\necho hello\n")
-    script = pyodk.OCIApi(api_client).instances_get_instance_init_script(56)
-    assert script == "#!/bin/sh\necho hello\n"
+    api = pyodk.OCIApi(api_client)
+    stub.answer("#!/bin/sh\necho hello\n")  # JSON text
+    assert api.instances_get_instance_init_script(56) == "#!/bin/sh\necho hello\n"
+    # Plain text, as swagger-codegen's client takes it: whatever is not JSON is the text itself.
+    stub.answer(raw=b"#!/bin/sh\necho plain\n", headers={"Content-Type": "text/plain"})
+    assert api.instances_get_instance_init_script(56) == "#!/bin/sh\necho plain\n"
+    stub.answer(raw=b"iVBORw0KGgo=", headers={"Content-Type": "application/json"})
+    assert api.instances_get_screenshot(56) == "iVBORw0KGgo="
+    # A model answer is still refused when it is not JSON.
+    stub.answer(raw=b"<html>proxy</html>", headers={"Content-Type": "text/html"})
+    with pytest.raises(pyodk.ResponseDecodeError, match="text/html"):
+        api.instances_get_0(56)
 
 
 # ------------------------------------------------------------------ helpers across the API
