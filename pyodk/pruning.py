@@ -186,9 +186,9 @@ def prune_snapshots(
 
 def _check_keep(keep: int) -> None:
     if isinstance(keep, bool) or not isinstance(keep, int):
-        raise ApiTypeError(f"keep must be an int, got {type(keep).__name__} {keep!r}")
+        raise ApiTypeError(f"`keep` must be an int, got {type(keep).__name__} {keep!r}")
     if keep < 0:
-        raise ApiValueError(f"keep must be 0 or more, got {keep}")
+        raise ApiValueError(f"`keep` must be 0 or more, got {keep}")
 
 
 def _newest_first(snapshot: Snapshot) -> tuple[float, int]:
