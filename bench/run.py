@@ -13,6 +13,9 @@ from other processes skews least; the ratio of the fastest rounds is shown next 
 garbage collector stays on for both sides, as it is in real programs. Peak memory
 is measured in separate runs under tracemalloc (which slows everything down, so never while timing).
 
+Last, without --only, the command line's start-up: ``python -m pyodk --help`` and
+``python -m pyodk oci --help`` timed from outside, in fresh processes, next to ``python -c pass``.
+
 Both sides use the same socket timeouts (pyodk's defaults, 10 s to connect and 60 s per read): a
 client without them can hang for ever, and with them CPython polls the socket before each send and
 receive, two extra system calls per request that are the kernel's cost, not pyodk's.
@@ -55,6 +58,14 @@ TOKEN = "bench-token-0123456789abcdef"
 COMMAND = {"Name": "before deploy", "Description": "taken by the bench"}
 #: Timed rounds per side: many short ones, so that the fastest dodges other processes' bursts.
 ROUNDS = 40
+#: The command line's start-up, each timed in fresh processes: (label, arguments of python).
+CLI_COMMANDS = (
+    ("python -c pass", ["-c", "pass"]),
+    ("python -m pyodk --help", ["-m", "pyodk", "--help"]),
+    ("python -m pyodk oci --help", ["-m", "pyodk", "oci", "--help"]),
+)
+#: What issue 13 allows `pyodk --help`, in milliseconds.
+CLI_HELP_BUDGET_MS = 300
 
 
 @dataclass
@@ -310,6 +321,30 @@ def print_table(results: list[Result], walk_page_peak: int | None) -> None:
     )
 
 
+def print_cli_startup(runs: int) -> None:
+    """Wall time from start to exit of the command line, median of ``runs`` fresh processes.
+
+    ``python -c pass`` is the interpreter's own start-up, for scale. Each command runs once first,
+    uncounted, so that every counted run finds its files in the OS cache.
+    """
+    print(f"\nCLI start-up, wall ms from start to exit, median of {runs} fresh processes:")
+    for label, arguments in CLI_COMMANDS:
+        times = []
+        for _ in range(runs + 1):
+            started = time.perf_counter()
+            subprocess.run(
+                [sys.executable, *arguments],
+                cwd=ROOT,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                check=True,
+            )
+            times.append((time.perf_counter() - started) * 1000)
+        median = statistics.median(times[1:])
+        budget = f"  (budget {CLI_HELP_BUDGET_MS} ms)" if label.endswith("pyodk --help") else ""
+        print(f"  {label:<28} {median:>7.0f} ms  min {min(times[1:]):.0f}{budget}")
+
+
 def _kib(size: int) -> str:
     return f"{size / 1024:,.0f} KiB"
 
@@ -362,6 +397,8 @@ def main(argv: list[str] | None = None) -> int:
         if any(r.workload.name.startswith("walk_") for r in results):
             walk_page_peak = peak_memory(lambda: sdk.page(WALK_PAGE_SIZE))
         print_table(results, walk_page_peak)
+        if not args.only:
+            print_cli_startup(runs=2 if args.quick else 20)
     finally:
         sdk.close()
         raw.close()
