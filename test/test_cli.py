@@ -156,14 +156,21 @@ def test_table_output_shows_rows_and_key_value_lines(fake_env: dict[str, str]) -
     assert pairs["Instance.Id"] == "57" and pairs["IsCurrent"] == "true"
 
 
-def test_help_at_the_top_and_for_an_operation_starts_and_exits_0() -> None:
-    top = run_pyodk("--help", env=shell_environment({}))
-    assert top.returncode == 0 and top.stdout.startswith("usage: pyodk ")
-    assert "oci-snapshots" in top.stdout and "snapshot" in top.stdout
-    operation = run_pyodk("tickets tickets-get --help", env=shell_environment({}))
-    assert operation.returncode == 0
-    assert operation.stdout.startswith("usage: pyodk tickets tickets-get ")
-    assert "--creation-date-from DATETIME" in operation.stdout
+@pytest.mark.parametrize(
+    ("command", "shown"),
+    [
+        ("", "oci-snapshots"),
+        ("oci", "instances-power-on"),
+        ("tickets tickets-get", "--creation-date-from DATETIME"),
+        ("snapshot", "prune"),
+        ("snapshot create", "--wait"),
+    ],
+)
+def test_help_at_every_level_exits_0(command: str, shown: str) -> None:
+    done = run_pyodk(f"{command} --help", env=shell_environment({}))
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.startswith(f"usage: pyodk {command}".rstrip() + " ")
+    assert shown in done.stdout
 
 
 def test_fake_runs_one_command_in_process_and_refuses_a_url_beside_it() -> None:

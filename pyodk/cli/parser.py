@@ -93,12 +93,9 @@ class CommandTree:
         path: tuple[str, ...],
         help_text: str,
         fill: Filler,
-        **parser_options: Any,
     ) -> None:
         """A subcommand that stays an empty parser (no --help either) until it is chosen."""
-        shell = commands.add_parser(
-            path[-1], help=help_text, add_help=False, allow_abbrev=False, **parser_options
-        )
+        shell = commands.add_parser(path[-1], help=help_text, add_help=False, allow_abbrev=False)
         self._shells[path] = (shell, fill)
 
     def parse(self, argv: Sequence[str]) -> argparse.Namespace:
