@@ -340,7 +340,8 @@ def ticket(progress: int, finished: bool = False, ticket_id: int = 880001) -> py
     )
 
 
-def test_progress_is_a_redrawn_bar_on_a_terminal() -> None:
+def test_progress_is_a_redrawn_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
     stream = io.StringIO()
     progress = TicketProgress(stream, terminal=True)
     progress(ticket(0))
@@ -355,6 +356,19 @@ def test_progress_is_a_redrawn_bar_on_a_terminal() -> None:
         "\r[------------------------------]   0% ticket 880001 Create snapshot web-prod-01" in drawn
     )
     assert "\r[##############################] 100% ticket 880001" in drawn
+
+
+def test_the_bar_stays_within_the_terminal_so_that_it_can_be_redrawn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    stream = io.StringIO()
+    progress = TicketProgress(stream, terminal=True)
+    progress(ticket(5))
+    progress(ticket(50))
+    first, second = stream.getvalue().split("\r")[1:]
+    assert first == "[#-----------------------------]   5% t"
+    assert second == "[###############---------------]  50% t"
 
 
 def test_progress_is_plain_lines_elsewhere_one_ticket_after_another() -> None:

@@ -133,7 +133,7 @@ def _build_prune(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="delete what the plan says; without it, only the plan is printed",
     )
-    add_wait_options(parser, with_flag=False)
+    add_wait_options(parser, with_flag=False, timeout_of="each deletion")
     parser.set_defaults(
         run=_run_prune, option_names={"instance_id": "--instance", "keep": "--keep"}
     )

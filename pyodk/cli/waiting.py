@@ -10,6 +10,7 @@ progress is written to: ``2>wait.log`` gets plain lines even when standard outpu
 from __future__ import annotations
 
 import argparse
+import shutil
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pyodk.cli.values import seconds
@@ -20,7 +21,9 @@ if TYPE_CHECKING:
 BAR_WIDTH = 30
 
 
-def add_wait_options(parser: argparse.ArgumentParser, *, with_flag: bool = True) -> None:
+def add_wait_options(
+    parser: argparse.ArgumentParser, *, with_flag: bool = True, timeout_of: str = "the wait"
+) -> None:
     """``--wait`` (unless the command always waits), ``--timeout`` and ``--poll-interval``."""
     # The library's defaults; imported here, where a command that waits is being built, so that
     # ``pyodk --help`` never loads the HTTP stack.
@@ -39,7 +42,7 @@ def add_wait_options(parser: argparse.ArgumentParser, *, with_flag: bool = True)
         type=seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help=f"how long to wait in all (default: {DEFAULT_TIMEOUT:g})",
+        help=f"the longest {timeout_of} may last (default: {DEFAULT_TIMEOUT:g})",
     )
     group.add_argument(
         "--poll-interval",
@@ -91,6 +94,8 @@ class TicketProgress:
             self._drawn = 0
 
     def _draw(self, line: str) -> None:
+        # A line that wraps cannot be redrawn with \r: keep it within the terminal's width.
+        line = line[: shutil.get_terminal_size().columns - 1]
         # Spaces rub out what a longer line before it left on the screen.
         self._stream.write("\r" + line.ljust(self._drawn))
         self._stream.flush()
