@@ -8,12 +8,15 @@ test that uses them also shows that the export lines are all a shell needs.
 from __future__ import annotations
 
 import os
+import queue
 import shlex
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Mapping
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Generous: a command that hangs fails the test instead of the suite.
@@ -33,14 +36,28 @@ class FakeProcess:
             text=True,
         )
         assert self.process.stdout is not None
+        lines: queue.Queue[str | None] = queue.Queue()
+        self._reader = threading.Thread(
+            target=_read_lines, args=(self.process.stdout, lines), daemon=True
+        )
+        self._reader.start()
         #: The ``export NAME=value`` lines, as printed.
         self.export_lines: list[str] = []
-        for line in self.process.stdout:
+        while True:
+            # The export lines come together; once they have, a short pause means they are done.
+            try:
+                line = lines.get(timeout=0.5 if self.export_lines else TIMEOUT)
+            except queue.Empty:
+                break
+            if line is None:  # the server exited
+                break
             if line.strip().startswith("export "):
                 self.export_lines.append(line.strip())
-            if line.startswith("Press Ctrl-C"):
+            elif self.export_lines:
                 break
-        assert self.export_lines, "python -m pyodk.testing printed no export lines"
+        if not self.export_lines:
+            self.stop()
+            raise AssertionError("python -m pyodk.testing printed no export lines")
 
     @property
     def exports(self) -> dict[str, str]:
@@ -60,8 +77,15 @@ class FakeProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process.stdout is not None:
+        self._reader.join(timeout=10)  # it reads on to the end of the server's output
+        if self.process.stdout is not None and not self._reader.is_alive():
             self.process.stdout.close()
+
+
+def _read_lines(stream: IO[str], lines: queue.Queue[str | None]) -> None:
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
 
 
 def shell_environment(variables: Mapping[str, str]) -> dict[str, str]:
