@@ -2,7 +2,8 @@
 
 Generated-client surface (``Configuration`` -> ``ApiClient`` -> ``OCISnapshotsApi``, ``OCIApi``
 and the other 16 API classes, the models at ``pyodk.<Model>``), plus what generators leave out:
-retries and timeouts by default, ticket waiters, pagination and token sources.
+retries and timeouts by default, ticket waiters, pagination, snapshot pruning and token sources.
+The ``pyodk`` command line is ``pyodk.cli``.
 
 This module only re-exports, and loads each name on first use (PEP 562), so that ``import pyodk``
 stays fast however many classes the API has; type checkers see every name through the imports
@@ -52,6 +53,9 @@ if TYPE_CHECKING:
     from pyodk.models import *  # noqa: F403 - every model, as pyodk.models lists them
     from pyodk.pagination import Paged as Paged
     from pyodk.pagination import paginate as paginate
+    from pyodk.pruning import PruneDecision as PruneDecision
+    from pyodk.pruning import PrunePlan as PrunePlan
+    from pyodk.pruning import prune_snapshots as prune_snapshots
     from pyodk.retry import RetryPolicy as RetryPolicy
     from pyodk.waiters import create_snapshot_and_wait as create_snapshot_and_wait
     from pyodk.waiters import delete_snapshot_and_wait as delete_snapshot_and_wait
@@ -95,6 +99,9 @@ _HAND_WRITTEN = {
     **dict.fromkeys(_EXCEPTIONS, "pyodk.exceptions"),
     "Paged": "pyodk.pagination",
     "paginate": "pyodk.pagination",
+    "PruneDecision": "pyodk.pruning",
+    "PrunePlan": "pyodk.pruning",
+    "prune_snapshots": "pyodk.pruning",
     "RetryPolicy": "pyodk.retry",
     "create_snapshot_and_wait": "pyodk.waiters",
     "delete_snapshot_and_wait": "pyodk.waiters",

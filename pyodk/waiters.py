@@ -278,7 +278,10 @@ def create_snapshot_and_wait(
     candidates = [
         s
         for s in after
-        if s.id not in seen_ids and s.name == command.name and s.description == command.description
+        # The service may answer "" for a description it was not given.
+        if s.id not in seen_ids
+        and s.name == command.name
+        and (s.description or "") == (command.description or "")
     ]
     if not candidates:
         raise TicketError(

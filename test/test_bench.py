@@ -34,3 +34,6 @@ def test_bench_quick_prints_every_workload() -> None:
         assert name in rows, done.stdout
         assert rows[name].count("x") >= 2, rows[name]  # the two ratio columns
     assert "pages of 200" in done.stdout  # the walk's memory line
+    assert "Start-up" in done.stdout and "import pyodk alone" in done.stdout
+    for command in ("python -m pyodk --help", "python -m pyodk oci --help"):
+        assert any(line.strip().startswith(command) for line in done.stdout.splitlines()), command

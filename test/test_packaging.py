@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_DEPENDENCIES = {"urllib3", "python-dateutil", "certifi", "six"}
 # The import names of the runtime dependencies, for the .pth file.
 DEPENDENCY_MODULES = ("urllib3", "dateutil", "certifi", "six")
-SUBPACKAGES = ("pyodk", "pyodk.api", "pyodk.models", "pyodk.testing")
+SUBPACKAGES = ("pyodk", "pyodk.api", "pyodk.models", "pyodk.testing", "pyodk.cli")
 # What the sdist must carry beyond the package itself, to rebuild and to read.
 SDIST_FILES = ("pyproject.toml", "setup.py", "README.md", "LICENSE", "pyodk/py.typed")
 SOURCE_FILES = ("pyproject.toml", "setup.py", "README.md", "LICENSE", "CHANGELOG.md")
@@ -131,6 +131,8 @@ def test_wheel_metadata_declares_exactly_the_runtime_dependencies(built: Built) 
     assert names == RUNTIME_DEPENDENCIES, requires
     # The pytest plugin that gives users the fake_oktawave fixture.
     assert "[pytest11]" in entry_points and "pyodk.testing.pytest_plugin" in entry_points
+    # The command line.
+    assert "[console_scripts]" in entry_points and "pyodk = pyodk.cli:main" in entry_points
 
 
 def test_sdist_can_rebuild_the_package(built: Built) -> None:
@@ -211,3 +213,9 @@ def test_wheel_installs_into_a_clean_venv_and_imports(built: Built, tmp_path: Pa
     assert facts["version"] == facts["dist_version"] == pyodk.__version__
     assert facts["typed"] is True
     assert facts["api"] == ["OCISnapshotsApi", "TicketsApi"]
+
+    # The console script the wheel installs runs the command line from the wheel's copy.
+    script = venv / ("Scripts/pyodk.exe" if os.name == "nt" else "bin/pyodk")
+    version_line = _run([str(script), "--version"], cwd=tmp_path)
+    assert version_line.returncode == 0, version_line.stderr
+    assert version_line.stdout == f"pyodk {pyodk.__version__}\n"

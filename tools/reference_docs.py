@@ -35,6 +35,7 @@ GUIDES = (
     ("auth.md", "getting and refreshing OAuth2 access tokens, and token sources"),
     ("testing.md", "testing code that uses pyodk without reaching Oktawave"),
     ("reliability.md", "timeouts, deadlines, retries, proxies and error handling"),
+    ("cli.md", "the `pyodk` command line: every operation from the shell, snapshot jobs, pruning"),
 )  # fmt: skip
 
 #: Example values for the operations the fake Oktawave server simulates, so that those examples

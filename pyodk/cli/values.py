@@ -1,0 +1,130 @@
+"""Command-line text to Python values, by the contract's type names: argparse ``type=`` functions.
+
+Each function raises ``argparse.ArgumentTypeError`` with a message that says what was expected, so
+that argparse prints it as its one-line usage error (exit 2) before anything is sent. Range and
+pattern rules are not checked here: the operation and the models check them, once, the way they
+do for Python callers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+#: What a datetime written without an offset means: the same rule pyodk applies to the API's own
+#: datetimes by default (``Configuration.assumed_timezone``), so that what is typed and what is
+#: printed agree.
+ASSUMED_TIMEZONE = datetime.timezone.utc
+
+_TRUE = frozenset({"true"})
+_FALSE = frozenset({"false"})
+
+
+def integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+def number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def seconds(text: str) -> float:
+    """A duration: a number of seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"expected a number of seconds (0 or more), got {text!r}")
+    return value
+
+
+def boolean(text: str) -> bool:
+    folded = text.strip().lower()
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+
+
+def iso_datetime(text: str) -> datetime.datetime:
+    """ISO 8601 (``2026-11-02T10:15:30+01:00``, ``...Z``, or a date alone); no offset means UTC."""
+    from pyodk.exceptions import ModelDecodeError
+    from pyodk.models.base import parse_datetime
+
+    try:
+        value = parse_datetime(text.strip())
+    except ModelDecodeError:
+        raise argparse.ArgumentTypeError(
+            f"expected an ISO 8601 datetime such as 2026-11-02T10:15:30+01:00, got {text!r}"
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ASSUMED_TIMEZONE)
+    return value
+
+
+def integer_list(text: str) -> list[int]:
+    """``1,2,3``; the option may also be repeated, and its lists add up (``action="extend"``)."""
+    parts = [part.strip() for part in text.split(",")]
+    try:
+        return [int(part) for part in parts]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected integers separated by commas, got {text!r}"
+        ) from None
+
+
+def json_document(text: str) -> Any:
+    """JSON given inline, or ``@file.json`` to read a file, or ``@-`` to read standard input."""
+    source = "the JSON given"
+    if text.startswith("@"):
+        path = text[1:]
+        source = "standard input" if path == "-" else path
+        try:
+            if path == "-":
+                text = sys.stdin.read()
+            else:
+                with open(path, encoding="utf-8") as file:
+                    text = file.read()
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise argparse.ArgumentTypeError(f"cannot read {source}: {reason}") from None
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{source} is not valid JSON: {error}") from None
+
+
+#: The converter for each type name the contract uses for parameters and body fields.
+CONVERTERS: dict[str, Callable[[str], Any]] = {
+    "int": integer,
+    "float": number,
+    "str": str,
+    "bool": boolean,
+    "datetime": iso_datetime,
+    "list[int]": integer_list,
+}
+
+#: How each type is written in --help.
+METAVARS = {
+    "int": "INT",
+    "float": "NUMBER",
+    "str": "TEXT",
+    "bool": "true|false",
+    "datetime": "DATETIME",
+    "list[int]": "INT[,INT...]",
+}
+
+#: Types whose options may be repeated, each occurrence adding to the list.
+LIST_TYPES = frozenset({"list[int]"})

@@ -1,0 +1,199 @@
+"""Deleting an instance's old snapshots safely: ``prune_snapshots`` and the plan it returns.
+
+The rules, which the command line's ``pyodk snapshot prune`` shares:
+
+- The snapshots that count are the instance's user snapshots; system snapshots (made by Oktawave,
+  such as base images and automatic backups) are never deleted and do not count.
+- Of those, the ``keep`` newest by CreationDate are kept (ties: the higher id is newer).
+- The current snapshot is never deleted, even when it is older than those.
+- A snapshot without a CreationDate cannot be placed, so it is kept (as is one without an id).
+- Everything else is deleted, oldest first, one at a time, each deletion followed to its end,
+  because Oktawave works on one operation of an instance at a time. A refusal or a failed ticket
+  is recorded and the rest go on.
+
+With ``dry_run=True`` (the default) nothing is deleted: the plan alone comes back, so that a script
+can show it and check it, then carry out exactly that plan with ``plan.execute(api)``. The plan is
+made from one listing: a snapshot made after it is not considered.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pyodk.exceptions import ApiException, ApiTypeError, ApiValueError, PyodkError, TicketError
+
+if TYPE_CHECKING:
+    # typing.Unpack is 3.11+; type checkers know typing_extensions without it being installed.
+    from typing_extensions import Unpack
+
+    from pyodk.api.oci_snapshots_api import OCISnapshotsApi
+    from pyodk.models.snapshot import Snapshot
+    from pyodk.waiters import WaitOptions
+
+__all__ = ["PruneDecision", "PrunePlan", "plan_prune", "prune_snapshots"]
+
+#: A snapshot's CreationDate without an offset is compared as UTC (pyodk's default reading of such
+#: datetimes, so only a Configuration that keeps them naive produces any).
+_NAIVE_MEANS = datetime.timezone.utc
+
+
+@dataclass(frozen=True)
+class PruneDecision:
+    """What the plan does with one snapshot, and why (``reason``, e.g. "one of the 3 newest")."""
+
+    snapshot: Snapshot
+    reason: str
+
+
+#: Called after each deletion with its decision and the error that stopped it (None: deleted).
+OutcomeCallback = Callable[[PruneDecision, PyodkError | None], None]
+
+
+@dataclass
+class PrunePlan:
+    """Which snapshots of an instance are kept and which deleted; after a run, what happened.
+
+    ``keep`` and ``delete`` hold every snapshot of the instance, each once. Once ``execute`` has
+    run (``executed``), each decision of ``delete`` is in ``deleted`` or in ``failed``, with the
+    error that stopped it.
+    """
+
+    instance_id: int
+    keep_newest: int
+    keep: list[PruneDecision]
+    delete: list[PruneDecision]
+    executed: bool = False
+    deleted: list[PruneDecision] = field(default_factory=list)
+    failed: list[tuple[PruneDecision, PyodkError]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True unless a deletion failed."""
+        return not self.failed
+
+    def execute(
+        self,
+        api: OCISnapshotsApi,
+        *,
+        on_outcome: OutcomeCallback | None = None,
+        **wait: Unpack[WaitOptions],
+    ) -> PrunePlan:
+        """Delete the snapshots of ``delete``, oldest first, each followed to its end; return self.
+
+        A refusal (an ApiException such as ConflictError) or a failed or timed-out ticket is
+        recorded in ``failed`` and the next deletion goes on; nothing is raised for it.
+
+        :param on_outcome: called after each deletion with its decision and the error that
+            stopped it, or None when the snapshot was deleted.
+        :param wait: ``timeout`` (for each deletion), ``poll_interval``, ``on_progress``, ...: as
+            for ``wait_for_ticket``.
+        :raises ApiValueError: the plan was carried out already.
+        """
+        from pyodk.waiters import delete_snapshot_and_wait
+
+        if self.executed:
+            raise ApiValueError(f"the plan for instance {self.instance_id} was carried out already")
+        self.executed = True
+        for decision in self.delete:
+            assert decision.snapshot.id is not None  # plan_prune keeps snapshots without one
+            error: PyodkError | None = None
+            try:
+                delete_snapshot_and_wait(api, decision.snapshot.id, **wait)
+            except (ApiException, TicketError) as refused:
+                error = refused
+                self.failed.append((decision, refused))
+            else:
+                self.deleted.append(decision)
+            if on_outcome is not None:
+                on_outcome(decision, error)
+        return self
+
+
+def plan_prune(
+    snapshots: Iterable[Snapshot], keep: int
+) -> tuple[list[PruneDecision], list[PruneDecision]]:
+    """``(keep, delete)``: the rules of this module applied to an instance's snapshots.
+
+    Pure: no request is made. ``keep`` lists the kept snapshots newest first (system snapshots
+    last); ``delete`` lists the others oldest first, the order they are deleted in.
+    """
+    _check_keep(keep)
+    kept: list[PruneDecision] = []
+    system: list[PruneDecision] = []
+    dated: list[Snapshot] = []
+    for snapshot in snapshots:
+        if snapshot.is_system:
+            system.append(PruneDecision(snapshot, "system snapshot (never deleted)"))
+        elif snapshot.creation_date is None or snapshot.id is None:
+            kept.append(PruneDecision(snapshot, "no creation date or id (never deleted)"))
+        else:
+            dated.append(snapshot)
+    dated.sort(key=_newest_first)
+    delete: list[PruneDecision] = []
+    for rank, snapshot in enumerate(dated):
+        if rank < keep:
+            kept.append(PruneDecision(snapshot, f"one of the {keep} newest"))
+        elif snapshot.is_current:
+            kept.append(PruneDecision(snapshot, "current snapshot (never deleted)"))
+        else:
+            delete.append(PruneDecision(snapshot, f"older than the {keep} newest"))
+    delete.reverse()
+    return kept + system, delete
+
+
+def prune_snapshots(
+    api: OCISnapshotsApi,
+    instance_id: int,
+    keep: int,
+    dry_run: bool = True,
+    *,
+    on_outcome: OutcomeCallback | None = None,
+    **wait: Unpack[WaitOptions],
+) -> PrunePlan:
+    """Keep an instance's ``keep`` newest user snapshots and delete the rest (see the module doc).
+
+    >>> plan = pyodk.prune_snapshots(api, 56, keep=3)   # a dry run: nothing is deleted
+    >>> for decision in plan.delete:
+    ...     print(decision.snapshot.id, decision.reason)
+    >>> plan.execute(api)                               # deletes exactly what was shown
+
+    :param OCISnapshotsApi api: the API object to call.
+    :param int instance_id: Instance id (required)
+    :param int keep: how many of the newest user snapshots to keep, 0 or more.
+    :param bool dry_run: True (the default) only makes the plan; False also carries it out
+        (``PrunePlan.execute``).
+    :param on_outcome: with ``dry_run=False``, as for ``PrunePlan.execute``.
+    :param wait: with ``dry_run=False``, as for ``PrunePlan.execute``.
+    :return: PrunePlan
+    :raises ApiTypeError, ApiValueError: ``keep`` is not an int of 0 or more; nothing was sent.
+    :raises ApiException: listing the instance's snapshots failed (NotFoundError: no such
+        instance); nothing was deleted. Failed deletions are not raised: see ``PrunePlan.failed``.
+    """
+    from pyodk.pagination import paginate
+
+    _check_keep(keep)
+    # The listing of the instance itself: an unknown instance is a 404, not an empty plan.
+    snapshots = list(paginate(api.instances_get_snapshots, instance_id))
+    kept, delete = plan_prune(snapshots, keep)
+    plan = PrunePlan(instance_id, keep, kept, delete)
+    if not dry_run:
+        plan.execute(api, on_outcome=on_outcome, **wait)
+    return plan
+
+
+def _check_keep(keep: int) -> None:
+    if isinstance(keep, bool) or not isinstance(keep, int):
+        raise ApiTypeError(f"`keep` must be an int, got {type(keep).__name__} {keep!r}")
+    if keep < 0:
+        raise ApiValueError(f"`keep` must be 0 or more, got {keep}")
+
+
+def _newest_first(snapshot: Snapshot) -> tuple[float, int]:
+    created = snapshot.creation_date
+    assert created is not None  # plan_prune sorts only dated snapshots
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=_NAIVE_MEANS)
+    return (-created.timestamp(), -(snapshot.id or 0))
