@@ -436,53 +436,14 @@ def test_unknown_response_type_is_refused_before_anything_is_sent(stub, api_clie
 
 
 GADGET_MODULE = """\
-import pprint
-import re  # noqa: F401
-
-
 class Gadget(object):
     swagger_types = {"id": "int", "parts": "list[GadgetPart]", "owner": "UserResource"}
     attribute_map = {"id": "Id", "parts": "Parts", "owner": "Owner"}
 
     def __init__(self, id=None, parts=None, owner=None, _configuration=None):
-        self._id = self._parts = self._owner = None
-        self.discriminator = None
-        if id is not None:
-            self.id = id
-        if parts is not None:
-            self.parts = parts
-        if owner is not None:
-            self.owner = owner
-
-    @property
-    def id(self):
-        return self._id
-
-    @id.setter
-    def id(self, id):
-        self._id = id
-
-    @property
-    def parts(self):
-        return self._parts
-
-    @parts.setter
-    def parts(self, parts):
-        self._parts = parts
-
-    @property
-    def owner(self):
-        return self._owner
-
-    @owner.setter
-    def owner(self, owner):
-        self._owner = owner
-
-    def to_dict(self):
-        return {"id": self.id, "parts": self.parts, "owner": self.owner}
-
-    def __repr__(self):
-        return pprint.pformat(self.to_dict())
+        self.id = id
+        self.parts = parts
+        self.owner = owner
 """
 
 GADGET_PART_MODULE = """\
