@@ -5,9 +5,13 @@ typo, and from_env that fails fast, naming the variables to set, when credential
 from __future__ import annotations
 
 import copy
+import datetime
 import logging
+import os
+import re
 import types
 import typing
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -313,3 +317,42 @@ def test_from_env_reads_os_environ_by_default(monkeypatch):
         Configuration.from_env()
     monkeypatch.setenv("OKTAWAVE_ACCESS_TOKEN", "tok-from-os")
     assert Configuration.from_env().access_token == "tok-from-os"
+
+
+# ------------------------------------------------------------------ the reference page
+
+REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "Configuration.md"
+_ROW = re.compile(r"^\| `([a-z_]+)` \| `([^`]*)` \|([^|]*)\|", re.MULTILINE)
+
+
+def test_the_reference_page_gives_every_setting_with_its_true_default():
+    rows = _ROW.findall(REFERENCE.read_text(encoding="utf-8"))
+    assert sorted(name for name, _, _ in rows) == sorted(SETTINGS)  # each once, none missing
+    fresh = Configuration()
+    for name, default, _ in rows:
+        shown = eval(default, {"datetime": datetime, "os": os})  # noqa: S307 - our own page
+        assert shown == getattr(fresh, name), name
+
+
+def test_the_reference_page_names_the_variables_from_env_reads():
+    rows = _ROW.findall(REFERENCE.read_text(encoding="utf-8"))
+    named = {name: set(re.findall(r"OKTAWAVE_\w+", env)) for name, _, env in rows}
+    assert {name for name, variables in named.items() if variables} == {
+        "host",
+        "access_token",
+        "token_source",
+        "verify_ssl",
+    }
+    assert named["token_source"] == {*PASSWORD_GRANT_VARIABLES, "OKTAWAVE_TOKEN_URL"}
+    # Each variable does what its row says.
+    environ = {
+        "OKTAWAVE_ODK_API_URL": "http://127.0.0.1:9/services",
+        "OKTAWAVE_ODK_API_SKIP_TLS": "1",
+        "OKTAWAVE_ACCESS_TOKEN": "tok",
+    }
+    config = Configuration.from_env(environ)
+    assert (config.host, config.verify_ssl, config.access_token) == (
+        "http://127.0.0.1:9/services",
+        False,
+        "tok",
+    )
