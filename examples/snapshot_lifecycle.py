@@ -1,21 +1,27 @@
 """The life of a snapshot: list an instance's snapshots, create one and follow its ticket, rename
 it, restore the instance to it, and delete it, printing the instance's snapshots at each step.
 
-    python examples/snapshot_lifecycle.py [INSTANCE_ID]
+    python examples/snapshot_lifecycle.py                        # on pyodk's built-in fake
+    python examples/snapshot_lifecycle.py --real --instance ID   # on your Oktawave account
 
-Where it runs:
+Without ``--real`` it runs against pyodk's built-in fake Oktawave server, on this machine and
+with no network, whatever ``OKTAWAVE_*`` variables are set: running it cannot touch an account by
+accident. ``--instance`` then picks one of the fake's instances (56, ``web-prod-01``, by default).
 
-- with ``OKTAWAVE_ACCESS_TOKEN`` set (and ``OKTAWAVE_ODK_API_URL`` to change the API's address), or
-  with the password-grant variables of ``pyodk.Configuration.from_env``, against that Oktawave
-  account. Careful: restoring sets the instance's disk back to the new snapshot, so whatever was
-  written in the few seconds since is lost. Pass the id of an instance you can spare;
-- otherwise against pyodk's built-in fake Oktawave server, on this machine, with no network.
+With ``--real`` it works on the account that the environment names, as
+``pyodk.Configuration.from_env()`` reads it: ``OKTAWAVE_ACCESS_TOKEN``, or the four password-grant
+variables, and ``OKTAWAVE_ODK_API_URL`` for another API address. It needs ``--instance``: it never
+picks an instance of yours on its own. Before it changes anything it prints the API's address and
+the instance's id and name. Careful: restoring sets the instance's disk back to the new snapshot,
+so whatever was written on it since the snapshot was taken is lost. Use an instance you can spare.
 
-INSTANCE_ID defaults to 56, an instance the fake server always has.
+Exit status: 0 when every step succeeded, 1 when one failed (the message says which and why), 2
+for wrong arguments.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import sys
 import time
@@ -23,31 +29,60 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 
 import pyodk
+from pyodk.configuration import without_password
 from pyodk.testing import FakeOktawaveServer
 
-DEFAULT_INSTANCE_ID = 56
+#: The fake's instance that always has snapshots (docs/testing.md lists the others).
+FAKE_INSTANCE_ID = 56
 # Short first polls make progress visible on quick operations; the waiter backs off to 10 s anyway.
 POLL_INTERVAL = 0.25
 
 
-def main(argv: list[str]) -> int:
-    instance_id = int(argv[1]) if len(argv) > 1 else DEFAULT_INSTANCE_ID
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Create, rename, restore and delete a snapshot, showing each step. "
+        "Runs on pyodk's built-in fake Oktawave server unless --real is given.",
+    )
+    parser.add_argument(
+        "--real",
+        action="store_true",
+        help="use the Oktawave account of the OKTAWAVE_* environment variables (needs --instance)",
+    )
+    parser.add_argument(
+        "--instance",
+        type=int,
+        metavar="ID",
+        help=f"the instance to work on (on the fake: default {FAKE_INSTANCE_ID})",
+    )
+    args = parser.parse_args(argv)
+    if args.real and args.instance is None:
+        parser.error("--real needs --instance ID: this example never picks an instance for you")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(argv)
     with contextlib.ExitStack() as stack:
-        configuration = pyodk.Configuration.from_env()
-        if configuration.access_token or configuration.token_source:
-            print(f"Using the Oktawave API at {configuration.host}")
-        else:
-            server = stack.enter_context(FakeOktawaveServer())
-            configuration = pyodk.Configuration.from_env(server.environ())
-            print(
-                "OKTAWAVE_ACCESS_TOKEN is not set, so this runs against pyodk's built-in fake "
-                f"Oktawave server at {server.url}\n(set it to use your Oktawave account instead)"
-            )
-        api_client = stack.enter_context(pyodk.ApiClient(configuration))
         try:
+            if args.real:
+                configuration = pyodk.Configuration.from_env()
+                print(f"Oktawave API: {without_password(configuration.host)}")
+            else:
+                server = stack.enter_context(FakeOktawaveServer())
+                configuration = pyodk.Configuration(
+                    host=server.url, access_token=server.access_token
+                )
+                print(
+                    f"Running against pyodk's built-in fake Oktawave server at {server.url}\n"
+                    "(--real --instance ID works on your Oktawave account instead)"
+                )
+            api_client = stack.enter_context(pyodk.ApiClient(configuration))
+            instance_id = args.instance if args.instance is not None else FAKE_INSTANCE_ID
+            instance = pyodk.OCIApi(api_client).instances_get_0(instance_id)
+            print(f"Instance: {instance.id} {instance.name!r}")
             run(pyodk.OCISnapshotsApi(api_client), instance_id)
         except pyodk.PyodkError as error:
-            print(f"\nFailed: {type(error).__name__}: {error}", file=sys.stderr)
+            print(f"\nFailed: {one_line(error)}", file=sys.stderr)
             return 1
     return 0
 
@@ -118,10 +153,13 @@ def show(snapshots: Iterable[pyodk.Snapshot], highlight: int | None = None) -> N
     for s in snapshots:
         mark = (">" if s.id == highlight else " ") + ("*" if s.is_current else " ")
         parent = s.snapshot_parent.id if s.snapshot_parent else None
-        created = f"{utc(s.creation_date):%Y-%m-%d %H:%M:%S}" if s.creation_date else ""
+        # Datetimes are aware (a time sent without an offset is taken as UTC), so any offset the
+        # API used converts.
+        created = s.creation_date.astimezone(timezone.utc) if s.creation_date else None
         user = s.creation_user
         by = f"{user.first_name or ''} {user.last_name or ''}".strip() if user else ""
-        rows.append((mark, str(s.id), s.name or "", str(parent or "-"), created, by))
+        shown_date = f"{created:%Y-%m-%d %H:%M:%S}" if created else ""
+        rows.append((mark, str(s.id), s.name or "", str(parent or "-"), shown_date, by))
     if len(rows) == 1:
         print("   (no snapshots)")
         return
@@ -132,10 +170,12 @@ def show(snapshots: Iterable[pyodk.Snapshot], highlight: int | None = None) -> N
     print("   (* current snapshot of the instance)")
 
 
-def utc(moment: datetime) -> datetime:
-    # The API mixes offsets (+01:00, Z); a time given without one is already UTC.
-    return moment if moment.tzinfo is None else moment.astimezone(timezone.utc)
+def one_line(error: pyodk.PyodkError) -> str:
+    """The error's one-line text, led by its class name (an ApiException's text has it already)."""
+    text = str(error)
+    name = type(error).__name__
+    return text if text.startswith(name) else f"{name}: {text}"
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main(sys.argv[1:]))

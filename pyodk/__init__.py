@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from pyodk.exceptions import ConnectionFailedError as ConnectionFailedError
     from pyodk.exceptions import ForbiddenError as ForbiddenError
     from pyodk.exceptions import ModelDecodeError as ModelDecodeError
+    from pyodk.exceptions import NoCredentialsError as NoCredentialsError
     from pyodk.exceptions import NotFoundError as NotFoundError
     from pyodk.exceptions import PaginationError as PaginationError
     from pyodk.exceptions import ProxyError as ProxyError
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from pyodk.exceptions import TooManyRequestsError as TooManyRequestsError
     from pyodk.exceptions import TransportError as TransportError
     from pyodk.exceptions import UnauthorizedError as UnauthorizedError
+    from pyodk.exceptions import UnknownSettingError as UnknownSettingError
     from pyodk.models import *  # noqa: F403 - every model, as pyodk.models lists them
     from pyodk.pagination import Paged as Paged
     from pyodk.pagination import paginate as paginate
@@ -73,6 +75,7 @@ _EXCEPTIONS = (
     "ConnectionFailedError",
     "ForbiddenError",
     "ModelDecodeError",
+    "NoCredentialsError",
     "NotFoundError",
     "PaginationError",
     "ProxyError",
@@ -89,6 +92,7 @@ _EXCEPTIONS = (
     "TooManyRequestsError",
     "TransportError",
     "UnauthorizedError",
+    "UnknownSettingError",
 )
 
 #: The hand-written names, by the module that defines them.

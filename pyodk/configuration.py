@@ -3,20 +3,33 @@
 A ``Configuration`` is a plain bag of settings, cheap to create and free of global side effects:
 building one adds no log handler and never touches ``http.client``'s debug switch. Its ``repr`` and
 ``to_debug_report()`` never show a token, password or secret.
+
+Its settings are a closed set, listed once in ``ConfigurationSettings`` (and described in
+docs/Configuration.md): the constructor takes each as a keyword, and a name outside the set, given
+to the constructor or assigned, raises ``UnknownSettingError`` naming the closest setting, because
+a misspelt setting that is silently kept (``config.read_timout = 5``) does nothing at all.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime
+import difflib
 import logging
 import os
 import platform
+import re
 import sys
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypedDict, runtime_checkable
 
 from pyodk._version import __version__
+from pyodk.exceptions import NoCredentialsError, UnknownSettingError
 from pyodk.redaction import MASK, basic_credentials, without_password
+
+if TYPE_CHECKING:
+    # Only for checkers, which all know typing_extensions; Unpack is in typing from 3.11.
+    from typing_extensions import Unpack
 
 __all__ = [
     "DEFAULT_CALL_TIMEOUT",
@@ -26,7 +39,9 @@ __all__ = [
     "DEFAULT_READ_TIMEOUT",
     "DEFAULT_RETRIES",
     "DEFAULT_TOKEN_URL",
+    "PASSWORD_GRANT_VARIABLES",
     "Configuration",
+    "ConfigurationSettings",
     "TokenSource",
     "without_password",
 ]
@@ -51,6 +66,14 @@ DEFAULT_MAX_RESPONSE_SIZE = 64 * 1024 * 1024
 #: Settings whose values are secrets: never printed, logged or reported.
 _SECRET_SETTINGS = frozenset({"access_token", "password", "api_key", "token_source"})
 
+#: The environment variables of the password grant: all four, or none.
+PASSWORD_GRANT_VARIABLES = (
+    "OKTAWAVE_CLIENT_ID",
+    "OKTAWAVE_CLIENT_SECRET",
+    "OKTAWAVE_USERNAME",
+    "OKTAWAVE_PASSWORD",
+)
+
 #: Every pyodk module logs here (``logging.getLogger("pyodk")``). The NullHandler, added once, keeps
 #: pyodk silent until the application configures logging: a library must not print by default.
 logger = logging.getLogger("pyodk")
@@ -71,20 +94,77 @@ class TokenSource(Protocol):
     def invalidate(self, token: str) -> None: ...
 
 
+class ConfigurationSettings(TypedDict, total=False):
+    """Every setting of a Configuration, by name and type: the keywords its constructor takes.
+
+    This is the one list of settings; docs/Configuration.md describes each.
+    """
+
+    host: str
+    access_token: str | None
+    token_source: TokenSource | None
+    api_key: dict[str, str]
+    api_key_prefix: dict[str, str]
+    username: str
+    password: str
+    verify_ssl: bool
+    ssl_ca_cert: str | None
+    cert_file: str | None
+    key_file: str | None
+    assert_hostname: str | bool | None
+    proxy: str | None
+    proxy_headers: dict[str, str] | None
+    proxy_from_env: bool
+    connection_pool_maxsize: int
+    safe_chars_for_path_param: str
+    client_side_validation: bool
+    assumed_timezone: datetime.tzinfo | None
+    connect_timeout: float | None
+    read_timeout: float | None
+    call_timeout: float | None
+    retries: Any
+    max_response_size: int | None
+    temp_folder_path: str | None
+    logger_format: str
+    logger_file: str | None
+    debug: bool
+
+
+SETTINGS: frozenset[str] = frozenset(ConfigurationSettings.__annotations__)
+#: Keywords applied after the others, in this order: they attach log handlers, which take
+#: ``logger_format``, and ``debug`` adds one for stderr only when ``logger_file`` has none.
+_APPLIED_LAST = {"logger_file": 1, "debug": 2}
+
+
 class Configuration:
     """Settings for an ApiClient, in the style of swagger-codegen's generated Configuration.
 
-    ``Configuration.set_default(c)`` makes every later ``Configuration()`` start as a copy of ``c``.
+    ``Configuration(host=..., access_token=..., call_timeout=30)`` takes any setting as a keyword
+    (``ConfigurationSettings`` lists them); each is the same as assigning the attribute afterwards.
+    ``Configuration.set_default(c)`` makes every later ``Configuration()`` start as a copy of ``c``,
+    keywords applied on top. A name that is not a setting raises ``UnknownSettingError``, with the
+    closest setting as a hint: a TypeError from the constructor, an AttributeError on assignment.
+    A subclass may add settings of its own by declaring them in its class body.
     """
 
     _default: ClassVar[Configuration | None] = None
 
-    def __init__(self) -> None:
+    def __init__(self, **settings: Unpack[ConfigurationSettings]) -> None:
+        for name in settings:
+            if name not in SETTINGS:
+                raise _unknown_setting(
+                    name, f"{type(self).__name__}() got an unexpected keyword argument {name!r}"
+                )
         default = Configuration._default
         if default is not None:
             # Through __deepcopy__: a token source (it holds a lock) is shared, not copied.
             self.__dict__.update(copy.deepcopy(default).__dict__)
-            return
+        else:
+            self._set_builtin_defaults()
+        for name in sorted(settings, key=lambda name: _APPLIED_LAST.get(name, 0)):
+            setattr(self, name, settings[name])  # type: ignore[literal-required]
+
+    def _set_builtin_defaults(self) -> None:
         #: Base URL of the API, without a trailing slash.
         self.host: str = DEFAULT_HOST
         #: A static OAuth2 bearer token.
@@ -137,9 +217,23 @@ class Configuration:
         #: Refuse bodies larger than this many bytes (None: no limit).
         self.max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE
 
+        #: Where generated clients write answers of type ``file``. No Oktawave operation answers
+        #: a file, so pyodk never writes one; kept so that generated-client code setting it runs.
+        self.temp_folder_path: str | None = None
+
         self.logger_format: str = "%(asctime)s %(levelname)s %(message)s"
         self._logger_file: str | None = None
         self._debug: bool = False
+
+    if not TYPE_CHECKING:  # hidden from checkers, which would otherwise accept any assignment
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            # Private state, and what the class itself defines (properties, a subclass's own
+            # settings, methods that a test's mock.patch.object replaces), pass as they are.
+            if name in SETTINGS or name.startswith("_") or hasattr(type(self), name):
+                object.__setattr__(self, name, value)
+                return
+            raise _unknown_setting(name, f"{type(self).__name__} has no setting {name!r}")
 
     # -- defaults ---------------------------------------------------------------------------
 
@@ -154,28 +248,50 @@ class Configuration:
         return cls()
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Configuration:
-        """A Configuration from Oktawave's environment variables.
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, require_credentials: bool = True
+    ) -> Configuration:
+        """A Configuration from Oktawave's environment variables (``environ``: os.environ).
 
-        - ``OKTAWAVE_ACCESS_TOKEN``: a static bearer token;
-        - ``OKTAWAVE_ODK_API_URL``: the API base URL;
-        - ``OKTAWAVE_ODK_API_SKIP_TLS``: "1"/"true"/"yes" turns certificate checks off;
-        - ``OKTAWAVE_CLIENT_ID``, ``OKTAWAVE_CLIENT_SECRET``, ``OKTAWAVE_USERNAME``,
+        - ``OKTAWAVE_ACCESS_TOKEN``: a fixed bearer token;
+        - ``OKTAWAVE_CLIENT_ID``, ``OKTAWAVE_CLIENT_SECRET``, ``OKTAWAVE_USERNAME`` and
           ``OKTAWAVE_PASSWORD`` (all four) and optionally ``OKTAWAVE_TOKEN_URL``: the password
-          grant, used when no access token is set.
+          grant, a PasswordGrant token source, used when no access token is set;
+        - ``OKTAWAVE_ODK_API_URL``: the API base URL;
+        - ``OKTAWAVE_ODK_API_SKIP_TLS``: "1"/"true"/"yes"/"on" turns certificate checks off.
+
+        A variable set to an empty or blank value counts as not set.
+
+        :param bool require_credentials: with False, for code that needs only the host, no
+            credentials is fine and a partial password grant is ignored.
+        :raises NoCredentialsError: no access token and no complete password grant, here or in
+            the default configuration (``set_default``); or one, two or three of the password
+            grant's four variables, even beside an access token: a partial set is a mistake
+            (a variable misspelt or not exported) that would otherwise surface only when the
+            token expired. The message names the variables to set.
         """
         env = os.environ if environ is None else environ
+
+        def given(name: str) -> str | None:
+            value = env.get(name)
+            return value if value and value.strip() else None
+
         config = cls()
-        if env.get("OKTAWAVE_ODK_API_URL"):
-            config.host = env["OKTAWAVE_ODK_API_URL"].rstrip("/")
-        if env.get("OKTAWAVE_ODK_API_SKIP_TLS", "").strip().lower() in ("1", "true", "yes", "on"):
+        url = given("OKTAWAVE_ODK_API_URL")
+        if url:
+            config.host = url.strip().rstrip("/")
+        skip_tls = given("OKTAWAVE_ODK_API_SKIP_TLS") or ""
+        if skip_tls.strip().lower() in ("1", "true", "yes", "on"):
             config.verify_ssl = False
-        if env.get("OKTAWAVE_ACCESS_TOKEN"):
-            config.access_token = env["OKTAWAVE_ACCESS_TOKEN"]
-            return config
-        grant_keys = ("OKTAWAVE_CLIENT_ID", "OKTAWAVE_CLIENT_SECRET")
-        user_keys = ("OKTAWAVE_USERNAME", "OKTAWAVE_PASSWORD")
-        if all(env.get(k) for k in grant_keys + user_keys):
+
+        token = given("OKTAWAVE_ACCESS_TOKEN")
+        grant = {name: given(name) for name in PASSWORD_GRANT_VARIABLES}
+        missing = tuple(name for name, value in grant.items() if value is None)
+        if require_credentials and 0 < len(missing) < len(PASSWORD_GRANT_VARIABLES):
+            raise _partial_grant_error(missing, token_set=token is not None)
+        if token:
+            config.access_token = token
+        elif not missing:
             from pyodk.auth import PasswordGrant  # deferred: auth builds on this module
 
             config.token_source = PasswordGrant(
@@ -183,12 +299,25 @@ class Configuration:
                 client_secret=env["OKTAWAVE_CLIENT_SECRET"],
                 username=env["OKTAWAVE_USERNAME"],
                 password=env["OKTAWAVE_PASSWORD"],
-                token_url=env.get("OKTAWAVE_TOKEN_URL") or DEFAULT_TOKEN_URL,
+                token_url=given("OKTAWAVE_TOKEN_URL") or DEFAULT_TOKEN_URL,
                 configuration=config,
+            )
+        if require_credentials and not config.access_token and config.token_source is None:
+            raise NoCredentialsError(
+                "no Oktawave credentials in the environment: set OKTAWAVE_ACCESS_TOKEN to an "
+                f"access token, or all four of {_listed(PASSWORD_GRANT_VARIABLES)} for the "
+                "password grant (code that needs only the host: "
+                "Configuration.from_env(require_credentials=False))"
             )
         return config
 
     # -- logging ----------------------------------------------------------------------------
+
+    @property
+    def logger(self) -> dict[str, logging.Logger]:
+        """The loggers, keyed as in generated clients: ``package_logger`` (``pyodk``) and
+        ``urllib3_logger``. pyodk itself never changes the urllib3 one."""
+        return {"package_logger": logger, "urllib3_logger": logging.getLogger("urllib3")}
 
     @property
     def debug(self) -> bool:
@@ -313,12 +442,51 @@ class Configuration:
     __str__ = __repr__
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Configuration:
-        clone = Configuration.__new__(Configuration)
+        clone = type(self).__new__(type(self))
         for name, value in self.__dict__.items():
             # A token source holds a lock and a live token cache: it is shared, not copied.
             shared = name == "token_source"
             clone.__dict__[name] = value if shared else copy.deepcopy(value, memo)
         return clone
+
+
+def _unknown_setting(name: str, message: str) -> UnknownSettingError:
+    """The error for a name that is not a setting, with the closest setting as a hint."""
+    suggestion = _closest_setting(name)
+    hint = f"; did you mean {suggestion!r}?" if suggestion else ""
+    return UnknownSettingError(message + hint, name, suggestion)
+
+
+def _closest_setting(name: str) -> str | None:
+    settings = sorted(SETTINGS)
+    # As typed, then in other spellings of the same words: "VERIFY_SSL", "call-timeout",
+    # "readTimeout" (difflib compares characters, so case and separators count against them).
+    camel_split = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    for form in (name, name.lower().replace("-", "_"), camel_split.lower()):
+        close = difflib.get_close_matches(form, settings, n=1)
+        if close:
+            return close[0]
+    return None
+
+
+def _partial_grant_error(missing: tuple[str, ...], token_set: bool) -> NoCredentialsError:
+    present = tuple(name for name in PASSWORD_GRANT_VARIABLES if name not in missing)
+    verb = "is" if len(missing) == 1 else "are"
+    alternative = (
+        "to use OKTAWAVE_ACCESS_TOKEN, which is set, unset "
+        if token_set
+        else "for a fixed token, set OKTAWAVE_ACCESS_TOKEN and unset "
+    )
+    return NoCredentialsError(
+        f"the Oktawave password grant is set only in part: {_listed(missing)} {verb} missing "
+        f"from the environment. Set {'it' if len(missing) == 1 else 'them'} too; or, "
+        f"{alternative}{_listed(present)}",
+        missing=missing,
+    )
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 _file_handlers: dict[str, logging.Handler] = {}

@@ -22,6 +22,9 @@ The tree, so that callers can catch as broadly or as narrowly as they like::
      |         +-- TLSError                 certificate or handshake failure
      |         +-- ProxyError               the proxy refused or failed
      +-- ModelDecodeError             JSON that does not fit a model (also a ValueError)
+     +-- NoCredentialsError           Configuration.from_env() found no usable credentials
+     +-- UnknownSettingError          a Configuration setting that does not exist (also an
+     |                                AttributeError and a TypeError)
      +-- TokenError                   the OAuth2 token endpoint refused or failed (pyodk.auth)
      +-- PaginationError              a page repeated the one before it (pyodk.paginate)
      +-- TicketError                  a long-running operation did not succeed (pyodk.waiters)
@@ -350,6 +353,35 @@ class TokenError(PyodkError):
         super().__init__(message)
         self.error = error
         self.status = status
+
+
+class NoCredentialsError(PyodkError):
+    """``Configuration.from_env()`` found no usable credentials; nothing was sent.
+
+    The message names the variables to set. ``missing`` lists the password-grant variables that
+    are missing when only some of them are set (empty when none of them is).
+    """
+
+    def __init__(self, message: str, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+class UnknownSettingError(PyodkError, AttributeError, TypeError):
+    """A name that is not a setting of ``Configuration``, with the closest one as a hint.
+
+    Assigning it (``config.read_timout = 5``) raises this as an AttributeError, as any object
+    without that attribute would; passing it to the constructor (``Configuration(read_timout=5)``)
+    as a TypeError, as any call with an unexpected keyword does. ``name`` is the unknown name,
+    ``suggestion`` the setting it is closest to (or None).
+    """
+
+    def __init__(self, message: str, name: str, suggestion: str | None) -> None:
+        super().__init__(message)
+        # Set here, not passed to AttributeError: with ``obj`` unset, Python 3.12+ adds no
+        # "Did you mean" of its own to the traceback, which already carries ours.
+        self.name = name
+        self.suggestion = suggestion
 
 
 class PaginationError(PyodkError):

@@ -1,5 +1,8 @@
 """The distribution: the sdist and wheel build, and the wheel works when installed on its own.
 
+It is called ``oktawave-pyodk`` and imports as ``pyodk``: the name ``pyodk`` on PyPI is ODK
+Central's client (which imports as ``pyodk`` too), so ``pip install pyodk`` must not be the way in.
+
 One build per test session (module fixture), from a copy of the source tree so that the working
 tree gets no ``build/`` or ``*.egg-info`` of ours.
 
@@ -24,6 +27,7 @@ import email.parser
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -41,6 +45,11 @@ import pyodk
 pytestmark = pytest.mark.packaging
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The distribution's name; files and the dist-info directory carry its normalized form.
+DIST_NAME = "oktawave-pyodk"
+FILE_NAME = DIST_NAME.replace("-", "_")
+#: ODK Central's client: the distribution that owns the name pyodk on PyPI.
+ODK_CENTRAL = "pyodk"
 RUNTIME_DEPENDENCIES = {"urllib3", "python-dateutil", "certifi", "six"}
 # The import names of the runtime dependencies, for the .pth file.
 DEPENDENCY_MODULES = ("urllib3", "dateutil", "certifi", "six")
@@ -98,14 +107,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         if "--no-isolation" not in command and not os.environ.get("CI"):
             pytest.skip(f"isolated build failed (offline?); install setuptools>=77:\n{output}")
         pytest.fail(f"python -m build failed:\n{output}")
-    (sdist,) = dist.glob("pyodk-*.tar.gz")
-    (wheel,) = dist.glob("pyodk-*-py3-none-any.whl")
+    (sdist,) = dist.glob(f"{FILE_NAME}-*.tar.gz")
+    (wheel,) = dist.glob(f"{FILE_NAME}-*-py3-none-any.whl")
     return Built(sdist, wheel, source)
 
 
 def test_names_carry_the_single_version(built: Built) -> None:
-    assert built.wheel.name == f"pyodk-{pyodk.__version__}-py3-none-any.whl"
-    assert built.sdist.name == f"pyodk-{pyodk.__version__}.tar.gz"
+    assert built.wheel.name == f"{FILE_NAME}-{pyodk.__version__}-py3-none-any.whl"
+    assert built.sdist.name == f"{FILE_NAME}-{pyodk.__version__}.tar.gz"
 
 
 def test_wheel_has_every_subpackage_and_py_typed(built: Built) -> None:
@@ -119,10 +128,10 @@ def test_wheel_has_every_subpackage_and_py_typed(built: Built) -> None:
 
 def test_wheel_metadata_declares_exactly_the_runtime_dependencies(built: Built) -> None:
     with zipfile.ZipFile(built.wheel) as wheel:
-        info = f"pyodk-{pyodk.__version__}.dist-info"
+        info = f"{FILE_NAME}-{pyodk.__version__}.dist-info"
         metadata = email.parser.Parser().parsestr(wheel.read(f"{info}/METADATA").decode())
         entry_points = wheel.read(f"{info}/entry_points.txt").decode()
-    assert metadata["Name"] == "pyodk"
+    assert metadata["Name"] == DIST_NAME
     assert metadata["Version"] == pyodk.__version__
     assert metadata["Requires-Python"] == ">=3.10"
     assert metadata["License-Expression"] == "MIT"
@@ -133,6 +142,30 @@ def test_wheel_metadata_declares_exactly_the_runtime_dependencies(built: Built) 
     assert "[pytest11]" in entry_points and "pyodk.testing.pytest_plugin" in entry_points
     # The command line.
     assert "[console_scripts]" in entry_points and "pyodk = pyodk.cli:main" in entry_points
+
+
+def test_wheel_metadata_names_the_project_pages(built: Built) -> None:
+    with zipfile.ZipFile(built.wheel) as wheel:
+        info = f"{FILE_NAME}-{pyodk.__version__}.dist-info"
+        metadata = email.parser.Parser().parsestr(wheel.read(f"{info}/METADATA").decode())
+    urls = dict(entry.split(", ", 1) for entry in metadata.get_all("Project-URL") or [])
+    assert {"Homepage", "Documentation", "Changelog"} <= set(urls), urls
+    # The addresses follow the name: a rename cannot leave them pointing at another project.
+    for label, url in urls.items():
+        assert url.startswith(f"https://pypi.org/project/{DIST_NAME}/"), (label, url)
+    assert metadata["Summary"].startswith("Python SDK for the Oktawave cloud API")
+    assert "oktawave-pyodk" in metadata.get_payload(), "the README is the long description"
+
+
+def test_readme_gives_the_distribution_name_and_warns_of_odk_centrals_pyodk() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    declared = re.search(r'^name = "([^"]+)"$', pyproject, re.MULTILINE)
+    assert declared is not None and declared[1] == DIST_NAME
+    assert f"`{DIST_NAME}`" in readme
+    assert f"pip install {DIST_NAME}" in readme
+    # The clash: the same import name, so the two cannot share an environment.
+    assert "ODK Central" in readme and f"`pip install {ODK_CENTRAL}`" in readme
 
 
 def test_sdist_can_rebuild_the_package(built: Built) -> None:
@@ -192,14 +225,20 @@ def test_wheel_installs_into_a_clean_venv_and_imports(built: Built, tmp_path: Pa
 
     probe = textwrap.dedent(
         """
-        import importlib, importlib.metadata, importlib.resources, json, sys
+        import importlib, importlib.metadata, importlib.resources, json, sys, sysconfig
         import pyodk
         for name in ("pyodk.api", "pyodk.models", "pyodk.testing", "pyodk.rest"):
             importlib.import_module(name)
         print(json.dumps({
             "file": pyodk.__file__,
             "version": pyodk.__version__,
-            "dist_version": importlib.metadata.version("pyodk"),
+            "dist_version": importlib.metadata.version("oktawave-pyodk"),
+            # This venv's own distributions: the .pth above shows this environment's too.
+            "distributions": [
+                d.metadata["Name"]
+                for d in importlib.metadata.distributions(path=[sysconfig.get_path("purelib")])
+                if "pyodk" in (d.read_text("top_level.txt") or "").split()
+            ],
             "typed": importlib.resources.files("pyodk").joinpath("py.typed").is_file(),
             "api": [pyodk.OCISnapshotsApi.__name__, pyodk.TicketsApi.__name__],
         }))
@@ -211,6 +250,7 @@ def test_wheel_installs_into_a_clean_venv_and_imports(built: Built, tmp_path: Pa
     facts = json.loads(result.stdout)
     assert Path(facts["file"]).resolve().is_relative_to(venv.resolve()), facts["file"]
     assert facts["version"] == facts["dist_version"] == pyodk.__version__
+    assert facts["distributions"] == [DIST_NAME]  # import pyodk comes from oktawave-pyodk
     assert facts["typed"] is True
     assert facts["api"] == ["OCISnapshotsApi", "TicketsApi"]
 

@@ -35,6 +35,8 @@ GUIDES = (
     ("auth.md", "getting and refreshing OAuth2 access tokens, and token sources"),
     ("testing.md", "testing code that uses pyodk without reaching Oktawave"),
     ("reliability.md", "timeouts, deadlines, retries, proxies and error handling"),
+    ("Configuration.md", "every setting of `Configuration`, its default and environment variable,"
+     " and `from_env()`"),
     ("cli.md", "the `pyodk` command line: every operation from the shell, snapshot jobs, pruning"),
 )  # fmt: skip
 

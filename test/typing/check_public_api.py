@@ -89,3 +89,14 @@ def helpers(api: pyodk.OCISnapshotsApi, tickets: pyodk.TicketsApi, ticket: pyodk
     assert_type(pyodk.restore_snapshot_and_wait(api, 5002), pyodk.Ticket)
     assert_type(pyodk.delete_snapshot_and_wait(api, 5003), pyodk.Ticket)
     assert_type(pyodk.Configuration.from_env(), pyodk.Configuration)
+
+
+def configuration(grant: pyodk.auth.PasswordGrant) -> None:
+    config = pyodk.Configuration(host="http://127.0.0.1:9/services", call_timeout=30)
+    pyodk.Configuration(token_source=grant, retries=pyodk.RetryPolicy(2), assumed_timezone=None)
+    assert_type(config.call_timeout, float | None)
+    assert_type(pyodk.Configuration.from_env(require_credentials=False), pyodk.Configuration)
+    pyodk.Configuration(read_timout=5)  # type: ignore[call-arg]  # a typo is caught
+    pyodk.Configuration(call_timeout="30")  # type: ignore[arg-type]  # so is a wrong type
+    config.read_timout = 5  # type: ignore[attr-defined]  # and a typo when assigning
+    pyodk.Configuration.from_env({}, True)  # type: ignore[call-arg]  # require_credentials is a keyword
