@@ -329,10 +329,15 @@ class ApiClient:
         """The token to send now; a token source that takes a ``deadline`` keyword gets it."""
         source = self.configuration.token_source
         if source is None:
-            return self.configuration.access_token
-        if deadline is not None and _takes_deadline(type(source)):
-            return source.token(deadline=deadline)  # type: ignore[call-arg]
-        return source.token()
+            token = self.configuration.access_token
+        elif deadline is not None and _takes_deadline(type(source)):
+            token = source.token(deadline=deadline)  # type: ignore[call-arg]
+        else:
+            token = source.token()
+        if token is not None and not isinstance(token, str):
+            where = "the token source's token()" if source else "Configuration.access_token"
+            raise ApiTypeError(f"{where} must be a str, got {type(token).__name__}")
+        return token
 
     # -- parameters and headers -------------------------------------------------------------
 

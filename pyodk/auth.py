@@ -266,7 +266,9 @@ class PasswordGrant:
 
     def _secrets(self, authorization: str | None = None) -> list[str]:
         """Every secret this source holds (and the Basic value it sends), for masking."""
-        held = [self._client_secret, self._password, self._username, self._refresh_token]
+        # Not the user name: it is no secret (it shows in the Oktawave console), and masking a
+        # short one ("api") would garble the message around it.
+        held = [self._client_secret, self._password, self._refresh_token]
         if self._token is not None:
             held.append(self._token.access)
         secrets = [secret.reveal() for secret in held if secret is not None]

@@ -53,10 +53,11 @@ DEFAULT_TOKEN_URL = "https://id.oktawave.com/core/connect/token"
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 60.0
 #: Seconds one whole call may take: token fetch, connects, reads, retries and the waits between.
-#: 300 s is a little over the longest a call can take with the default timeouts and retries
-#: (4 attempts of 10 s connect + 60 s read, plus at most 3.5 s of backoff: 283.5 s), so the
-#: deadline cuts no call that the defaults would let finish; it stops the calls that would never
-#: end, such as an answer trickling in a byte at a time.
+#: 300 s is a little over four attempts that each use their whole 10 s connect and 60 s read
+#: timeout, with the default backoff between them (283.5 s). It is not a sum of every limit:
+#: three Retry-After waits of up to 120 s each would come to 360 s more, and a wait that would end
+#: past the deadline is not waited (the last error is raised instead). What it stops is the call
+#: that would never end, such as an answer trickling in a byte at a time.
 DEFAULT_CALL_TIMEOUT = 300.0
 #: How many times an idempotent request is retried after a transient failure.
 DEFAULT_RETRIES = 3

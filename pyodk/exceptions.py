@@ -142,6 +142,8 @@ class ApiException(PyodkError):
             self.reason = redactor(self.reason)
         if self.body:
             self.body = redactor(self.body)
+        if self.headers:
+            self.headers = _masked_headers(self.headers, redactor)
         self.args = (self.status, self.reason)
 
     def __str__(self) -> str:
@@ -419,6 +421,19 @@ def exception_class_for_status(status: int) -> type[ApiException]:
     if status >= 500:
         return ServerError
     return _STATUS_CLASSES.get(status, ApiException)
+
+
+def _masked_headers(headers: Mapping[str, str], redactor: Redactor) -> Mapping[str, str]:
+    """``headers`` with any credential the server echoed in them masked (a ``WWW-Authenticate``
+    repeating the bearer token, say); the same object when nothing needed masking."""
+    masked = [(name, redactor(str(value))) for name, value in headers.items()]
+    if all(value == headers[name] for name, value in masked):
+        return headers
+    try:
+        # urllib3's HTTPHeaderDict again, so that names stay case-insensitive.
+        return type(headers)(masked)  # type: ignore[call-arg]
+    except TypeError:
+        return dict(masked)
 
 
 def _as_text(data: Any) -> str | None:

@@ -46,6 +46,8 @@ SENSITIVE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization",
 _SCHEME_CREDENTIAL = re.compile(r"(?i)\b(Basic|Bearer)(\s+)[A-Za-z0-9\-._~+/]{8,}=*")
 #: The shortest piece of a credential (a cookie's value, a Basic pair's password) masked on its own.
 _MIN_DERIVED = 4
+#: Secrets shorter than this are masked only where they stand as whole words.
+_WHOLE_WORD_BELOW = 8
 
 
 class Secret:
@@ -74,20 +76,29 @@ class Redactor:
     repr shows only how many secrets it knows.
     """
 
-    __slots__ = ("_secrets",)
+    __slots__ = ("_secrets", "_short")
 
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         found: set[str] = set()
         for secret in secrets:
             if secret:
                 found.update(_forms_of(secret))
+        self._set(found)
+
+    def _set(self, found: set[str]) -> None:
         # Longest first: a secret that contains another is masked whole, not in pieces.
         self._secrets = tuple(sorted(found, key=len, reverse=True))
+        # A short secret ("p", "api") is masked only where it stands as a whole word: masked
+        # anywhere, it would garble ordinary words ("attem***t").
+        short = [re.escape(form) for form in self._secrets if len(form) < _WHOLE_WORD_BELOW]
+        self._short = re.compile(rf"(?<![\w-])(?:{'|'.join(short)})(?![\w-])") if short else None
 
     def __call__(self, text: str) -> str:
         for secret in self._secrets:
-            if secret in text:
+            if len(secret) >= _WHOLE_WORD_BELOW and secret in text:
                 text = text.replace(secret, MASK)
+        if self._short is not None:
+            text = self._short.sub(MASK, text)
         if "asic" in text or "earer" in text:  # cheap test before the regular expression
             text = _SCHEME_CREDENTIAL.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
         return text
@@ -98,9 +109,7 @@ class Redactor:
     def joined(self, other: Redactor) -> Redactor:
         """A redactor that masks the secrets of both."""
         joined = Redactor()
-        joined._secrets = tuple(
-            sorted(set(self._secrets) | set(other._secrets), key=len, reverse=True)
-        )
+        joined._set(set(self._secrets) | set(other._secrets))
         return joined
 
     def headers(self, headers: Mapping[str, str]) -> dict[str, str]:

@@ -20,7 +20,7 @@ import json
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import urllib3
 
@@ -209,7 +209,12 @@ def build_request(
     payload = _encode_body(verb, merged, body, form)
 
     timeout = default_timeout if request_timeout is None else attempt_timeout(request_timeout)
-    budget = default_call_timeout if call_timeout is None else _call_budget(call_timeout)
+    if call_timeout is not None:
+        budget: float | None = _call_budget(call_timeout, "_call_timeout")
+    elif default_call_timeout is not None:
+        budget = _call_budget(default_call_timeout, "Configuration.call_timeout")
+    else:
+        budget = None
     call_deadline = None if budget is None else now + budget
     if deadline is not None and (call_deadline is None or deadline < call_deadline):
         call_deadline = deadline
@@ -313,13 +318,15 @@ def pool_wait(timeout: urllib3.Timeout) -> float | None:
     return None
 
 
-def _call_budget(value: Any) -> float:
+def _call_budget(value: Any, name: str) -> float:
+    if (type(value) is float or type(value) is int) and value > 0:
+        return float(value)  # the usual case, first: this runs on every call
     if not _is_seconds(value):
         raise ApiTypeError(
-            f"_call_timeout must be a number of seconds, got {type(value).__name__} {value!r}"
+            f"{name} must be a number of seconds, got {type(value).__name__} {value!r}"
         )
-    if not value > 0:
-        raise ApiValueError(f"_call_timeout must be more than 0 seconds, got {value!r}")
+    if not value > 0:  # "not >": NaN is refused too
+        raise ApiValueError(f"{name} must be more than 0 seconds, got {value!r}")
     return float(value)
 
 
@@ -327,22 +334,39 @@ def _is_seconds(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-@functools.lru_cache(maxsize=64)
-def _split_base(url: str) -> tuple[str, str]:
-    """(origin, base path) of a base URL: ``https://host:port`` and ``/services``.
+def _split_base(url: Any) -> tuple[str, str]:
+    """(origin, base path) of a base URL: ``https://host:port`` and ``/services``."""
+    if not isinstance(url, str):
+        raise ApiTypeError(f"the host must be a URL string, got {type(url).__name__} {url!r}")
+    return _split_url(url)
 
-    Cached: it runs on every call, for the one or two hosts a program talks to. User-info
-    (``user:password@``) is dropped; urllib3 never sent it either.
-    """
+
+@functools.lru_cache(maxsize=64)
+def _split_url(url: str) -> tuple[str, str]:
+    """``_split_base`` for a string. Cached: it runs on every call, for the one or two hosts a
+    program talks to. User-info (``user:password@``) is dropped; urllib3 never sent it either."""
     scheme, sep, rest = url.partition("://")
     scheme = scheme.lower()
     cut = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
     netloc = rest[:cut].rpartition("@")[2]
-    if not sep or scheme not in ("http", "https") or not netloc:
+    if not sep or scheme not in ("http", "https") or not _is_host_and_port(netloc):
         raise ApiValueError(
             f"the host must be an http:// or https:// URL, got {without_password(url)!r}"
         )
     return f"{scheme}://{netloc}", rest[cut:]
+
+
+def _is_host_and_port(netloc: str) -> bool:
+    """Whether ``netloc`` is a host (a name, an IPv4 address or a bracketed IPv6 one) with an
+    optional port: what urllib3 could connect to, rather than fail on once the call has begun."""
+    if not netloc or any(c.isspace() or c in '<>"{}|\\^`' for c in netloc):
+        return False
+    try:
+        split = urlsplit(f"//{netloc}")
+        split.port  # noqa: B018 - raises ValueError for a port that is no number
+    except ValueError:  # "Invalid IPv6 URL", a bad port
+        return False
+    return bool(split.hostname)
 
 
 def _fill_path(

@@ -55,6 +55,7 @@ from pyodk.configuration import Configuration
 from pyodk.deadlines import watchdog
 from pyodk.exceptions import (
     ApiException,
+    ApiTypeError,
     ApiValueError,
     CallTimeoutError,
     ConnectionDroppedError,
@@ -152,7 +153,7 @@ class RESTClientObject:
             self.retry_policy = RetryPolicy.coerce(retries)
             # What urllib3 makes of retries=False, redirect=False, made once instead of per request.
             self.urllib3_retries = urllib3.Retry(False, redirect=False)
-        self.max_response_size = configuration.max_response_size
+        self.max_response_size = _byte_limit(configuration.max_response_size)
 
         self._pool_args: dict[str, Any] = {
             "num_pools": pools_size,
@@ -663,6 +664,21 @@ def _seconds(value: Any) -> str:
 def _at_most(value: Any, limit: float) -> float:
     """A timeout phase cut to ``limit`` (a phase with no limit, or urllib3's default, gets it)."""
     return min(value, limit) if isinstance(value, (int, float)) else limit
+
+
+def _byte_limit(value: Any) -> int | None:
+    """``Configuration.max_response_size``, checked when the client is made, not when an answer
+    has already arrived."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ApiTypeError(
+            f"Configuration.max_response_size must be an int (bytes) or None, got "
+            f"{type(value).__name__} {value!r}"
+        )
+    if value < 0:
+        raise ApiValueError(f"Configuration.max_response_size must be >= 0, got {value}")
+    return value
 
 
 def _too_large(resp: Any, limit: int) -> ResponseTooLargeError:

@@ -61,6 +61,8 @@ class RetryPolicy:
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
     ) -> None:
+        if not isinstance(total, int) or isinstance(total, bool):
+            raise ApiTypeError(f"RetryPolicy total must be an int, got {type(total).__name__}")
         if total < 0:
             raise ApiValueError(f"RetryPolicy total must be >= 0, got {total}")
         self.total = total

@@ -23,7 +23,20 @@ def text_length(text: str) -> int:
     """The length .NET gives ``text``: UTF-16 code units."""
     if text.isascii():
         return len(text)
-    return len(text.encode("utf-16-le")) // 2
+    # surrogatepass: a lone surrogate counts one unit here; unicode_problem refuses it.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def unicode_problem(text: str) -> str | None:
+    """Why ``text`` cannot be sent as JSON text: a lone surrogate (what Python makes of bytes
+    that are not UTF-8, in a command-line argument, say) has no UTF-8 form."""
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"is not valid Unicode text ({exc.reason} at position {exc.start})"
+    return None
 
 
 def length_problem(text: str, min_length: int | None, max_length: int | None) -> str | None:

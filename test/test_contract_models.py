@@ -156,7 +156,7 @@ def validation_problem(prop: Prop, value: Any, how: str, build: Callable[[Any], 
         return f"{how} raised {error!r} for {_shown(value)}"
     if prop.broken_by(value):
         return f"{how} accepted {_shown(value)}, which breaks {prop.broken_by(value)}"
-    if getattr(model, prop.attr) != value:
+    if getattr(model, prop.attr) != to_pyodk(value):
         return f"{how} kept {getattr(model, prop.attr)!r}, not {_shown(value)}"
     return None
 
@@ -170,13 +170,14 @@ def test_user_set_values_are_checked_against_the_rules():
         cls = model_class(spec)
         valid = Values().model(spec.name)
 
+        # Values as a user passes them: models (a list's items too) built with their constructor.
         def set_on_a_valid_model(value: Any) -> Any:
             model = to_pyodk(valid)
-            setattr(model, prop.attr, value)
+            setattr(model, prop.attr, to_pyodk(value))
             return model
 
         def construct(value: Any) -> Any:
-            return cls(**{**constructor_arguments(valid), prop.attr: value})
+            return cls(**{**constructor_arguments(valid), prop.attr: to_pyodk(value)})
 
         problems = [
             problem

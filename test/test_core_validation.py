@@ -188,3 +188,67 @@ def test_snapshot_with_a_slash_in_its_name_decodes(stub, snapshots_api):
     snapshot = snapshots_api.snapshots_get_0(1)
     assert snapshot.name == "backup/2026-11-02 <nightly> 100%"
     assert snapshot.description == "a/b"
+
+
+# -- what a review found slipping through ----------------------------------------------------------
+
+
+def test_a_body_of_another_model_is_refused_before_sending(stub, snapshots_api):
+    snapshot = pyodk.Snapshot(id=5002, name="before-nginx-upgrade", is_system=False)
+    with pytest.raises(pyodk.ApiTypeError, match="instances_post_snapshot.*CreateUpdateSnapshot"):
+        snapshots_api.instances_post_snapshot(56, snapshot)
+    # The operation's own model, and a dict of its JSON keys, still go.
+    stub.answer({"Id": 1})
+    snapshots_api.instances_post_snapshot(56, {"Name": "as a dict"})
+    assert [r.json for r in stub.received] == [{"Name": "as a dict"}]
+
+
+def test_list_items_are_checked_and_a_tuple_of_good_items_is_taken():
+    with pytest.raises(pyodk.ApiTypeError, match=r"`instance_ids_list`, item 1 must be int"):
+        pyodk.CreateDiskCommand(disk_name="d", instance_ids_list=[1, "a"])
+    with pytest.raises(pyodk.ApiTypeError, match=r"item 0 must be ContainerAssignmentCommand"):
+        pyodk.ChangeContainerAssignmentsCommand(assignments=[5])
+    command = pyodk.CreateDiskCommand(disk_name="d", instance_ids_list=(56, 57))
+    assert command.to_json()["InstanceIdsList"] == [56, 57]
+
+
+def test_text_that_is_not_unicode_is_refused_naming_the_field(stub, snapshots_api):
+    # What Python makes of a command-line argument holding bytes that are not UTF-8.
+    broken = b"ab\xff".decode("utf-8", "surrogateescape")
+    with pytest.raises(pyodk.ApiValueError, match="`name`, is not valid Unicode text"):
+        pyodk.CreateUpdateSnapshotCommand(name=broken)
+    with pytest.raises(pyodk.ApiValueError, match="`query` is not valid Unicode text"):
+        snapshots_api.snapshots_get(query=broken)
+    assert stub.received == []
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "error"),
+    [
+        ("call_timeout", "3", pyodk.ApiTypeError),
+        ("call_timeout", 0, pyodk.ApiValueError),
+        ("access_token", 123, pyodk.ApiTypeError),
+        ("max_response_size", "10", pyodk.ApiTypeError),
+        ("max_response_size", -1, pyodk.ApiValueError),
+        ("host", None, pyodk.ApiTypeError),
+        ("host", "http://[::1", pyodk.ApiValueError),
+        ("host", "http://exa mple.com", pyodk.ApiValueError),
+        ("host", "ftp://example.com", pyodk.ApiValueError),
+        ("retries", "3", pyodk.ApiTypeError),
+    ],
+)
+def test_a_bad_setting_is_a_pyodk_error_before_anything_is_sent(
+    stub, configuration, setting, value, error
+):
+    setattr(configuration, setting, value)
+    with pytest.raises(error, match=setting.split("_")[0]), pyodk.ApiClient(configuration) as api:
+        pyodk.OCISnapshotsApi(api).snapshots_get_0(5002)
+    assert stub.received == []
+
+
+def test_bad_arguments_to_the_retry_policy_and_the_api_classes_are_pyodk_errors(stub):
+    with pytest.raises(pyodk.ApiTypeError, match="total must be an int"):
+        pyodk.RetryPolicy("3")  # type: ignore[arg-type]
+    with pytest.raises(pyodk.ApiTypeError, match="snapshots_get_0.*str 'x'.*ApiClient"):
+        pyodk.OCISnapshotsApi("x").snapshots_get_0(1)  # type: ignore[arg-type]
+    assert stub.received == []

@@ -593,3 +593,37 @@ def test_only_a_charset_that_decodes_plain_json_to_itself_is_trusted(content_typ
     from pyodk.rest import _charset_of
 
     assert _charset_of(content_type) == trusted
+
+
+def test_short_credentials_are_masked_as_words_only_and_the_user_name_not_at_all():
+    from pyodk.redaction import Redactor
+
+    mask = Redactor(["p", "api-secret-0123456789"])
+    assert mask("no full answer after 1 attempt") == "no full answer after 1 attempt"
+    assert mask("password=p; api-secret-0123456789") == "password=***; ***"
+    grant = pyodk.auth.PasswordGrant("client", "client-secret-x", "api", "pass-word-x")
+    assert grant._scrub("GET /services/api/token for api failed") == (
+        "GET /services/api/token for api failed"
+    )
+
+
+def test_a_token_echoed_in_a_header_is_masked_there_too():
+    token = "tok-SECRET-abc123456"
+
+    def respond(handler: Any) -> None:
+        handler.send_response(401)
+        handler.send_header("WWW-Authenticate", f'Bearer realm="x", error="{token}"')
+        handler.send_header("Retry-After", "3")
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    with ScriptedServer(respond) as server:
+        configuration = pyodk.Configuration(host=server.url, access_token=token, retries=0)
+        with (
+            pyodk.ApiClient(configuration) as client,
+            pytest.raises(pyodk.UnauthorizedError) as caught,
+        ):
+            pyodk.OCISnapshotsApi(client).snapshots_get_0(5002)
+    headers = caught.value.headers
+    assert token not in str(dict(headers)) and "***" in headers["www-authenticate"]
+    assert headers["retry-after"] == "3"  # still looked up without regard to case

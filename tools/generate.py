@@ -426,6 +426,9 @@ def _operation_table(op: OperationSpec, variable: str) -> list[str]:
     args.append(literal(op.response_type) if op.response_type else "None")
     if op.collection:
         args.append(f"collection={literal(op.collection)}")
+    if not op.produces:
+        # The contract names no answer type: a generated client sends no Accept either.
+        args.append("accept=None")
     return layout(Call("Operation", args), 0, f"{variable} = ")
 
 

@@ -128,7 +128,7 @@ def _operation_section(api: str, op: OperationSpec, contract: Contract) -> list[
         "### HTTP request headers",
         "",
         f" - **Content-Type**: {'application/json' if _body(op) else 'Not defined'}",
-        " - **Accept**: application/json",
+        f" - **Accept**: {'application/json' if op.produces else 'Not defined'}",
         "",
         _BACK_LINKS,
     ]

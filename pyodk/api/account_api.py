@@ -37,6 +37,7 @@ _ACCOUNT_DELETE_SSH_KEY = Operation(
     "/account/sshkeys/{sshKeyId}",
     (Param("ssh_key_id", "sshKeyId", "path", "int", required=True),),
     None,
+    accept=None,
 )
 
 _ACCOUNT_GET = Operation(

@@ -87,6 +87,7 @@ _IMPORTS_DELETE_IMPORT = Operation(
     "/imports/{id}",
     (Param("id", "id", "path", "int", required=True),),
     None,
+    accept=None,
 )
 
 _IMPORTS_GET_IMPORT = Operation(

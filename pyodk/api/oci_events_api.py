@@ -36,6 +36,7 @@ _EVENTS_DELETE = Operation(
     "/events/{id}",
     (Param("id", "id", "path", "int", required=True),),
     None,
+    accept=None,
 )
 
 _EVENTS_GET_EVENT = Operation(
@@ -77,6 +78,7 @@ _INSTANCES_DELETE_EVENTS = Operation(
         Param("command", "command", "body", "DeleteEventsCommand", required=True),
     ),
     None,
+    accept=None,
 )
 
 _INSTANCES_GET_EVENTS = Operation(

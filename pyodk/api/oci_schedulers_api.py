@@ -38,6 +38,7 @@ _INSTANCE_SCHEDULERS_DELETE = Operation(
     "/instances/schedulers/{id}",
     (Param("id", "id", "path", "int", required=True),),
     None,
+    accept=None,
 )
 
 _INSTANCE_SCHEDULERS_GET = Operation(

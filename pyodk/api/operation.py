@@ -132,9 +132,13 @@ class Param:
                 raise self._wrong_type(value, "a list of ints", operation)
             for item in value:
                 self._check_range(item, operation)
-        elif not hasattr(value, "swagger_types") and not isinstance(value, dict):
-            # A body: a model (pyodk's, or one generated elsewhere), or a dict of wire keys.
-            raise self._wrong_type(value, f"a {kind}", operation)
+        elif not isinstance(value, dict) and (
+            type(value).__name__ != kind or not hasattr(value, "swagger_types")
+        ):
+            # A body: the operation's model (pyodk's, or a class of that name generated
+            # elsewhere), or a dict of its JSON keys; a model of another kind would send keys the
+            # service does not expect for this operation.
+            raise self._wrong_type(value, f"a {kind} (or a dict of its JSON keys)", operation)
 
     def _check_range(self, value: int, operation: str) -> None:
         low, high = _INT_RANGES[self.int_format]
@@ -146,7 +150,9 @@ class Param:
             raise self._refused(problem, operation)
 
     def _check_text(self, value: str, operation: str) -> None:
-        problem = validation.length_problem(value, self.min_length, self.max_length)
+        problem = validation.unicode_problem(value) or validation.length_problem(
+            value, self.min_length, self.max_length
+        )
         if problem is None and self.pattern is not None:
             problem = validation.pattern_problem(value, self.pattern)
         if problem is None and self.choices:
@@ -170,6 +176,8 @@ class Operation:
         the contract gives the answer no schema (the call then returns None).
     :param collection: "paged" or "unpaged" for an operation that lists a collection (see
         ``Collection``), None otherwise; ``pyodk.paginate`` walks the former.
+    :param accept: the Accept header; None for an operation whose contract names no answer
+        type, where a generated client sends none either.
     """
 
     def __init__(
@@ -181,6 +189,7 @@ class Operation:
         response_type: str | None,
         *,
         collection: Collection | None = None,
+        accept: str | None = "application/json",
     ) -> None:
         self.name = name
         self.method = method
@@ -188,7 +197,7 @@ class Operation:
         self.params = params
         self.response_type = response_type
         self.collection = collection
-        self._headers: dict[str, str] = {"Accept": "application/json"}
+        self._headers: dict[str, str] = {"Accept": accept} if accept else {}
         if any(p.location == "body" for p in params):
             self._headers["Content-Type"] = "application/json"
         self._collection_formats = {
@@ -226,7 +235,13 @@ class Operation:
         if unexpected:
             key = next(iter(unexpected))
             raise ApiTypeError(f"Got an unexpected keyword argument '{key}' to method {self.name}")
-        validate = api_client.client_side_validation
+        try:
+            validate = api_client.client_side_validation
+        except AttributeError:
+            raise ApiTypeError(
+                f"{self.name}(): the API object holds {type(api_client).__name__} "
+                f"{api_client!r} where an ApiClient belongs"
+            ) from None
         path_params: dict[str, Any] = {}
         query_params: list[tuple[str, Any]] = []
         body = None

@@ -205,6 +205,7 @@ _WATCH_DELETE_HEALTH_CHECK = Operation(
     "/watch/healthchecks/{id}",
     (Param("id", "id", "path", "int", required=True),),
     None,
+    accept=None,
 )
 
 _WATCH_DELETE_HEALTH_CHECK_NOTIFICATION = Operation(
@@ -213,6 +214,7 @@ _WATCH_DELETE_HEALTH_CHECK_NOTIFICATION = Operation(
     "/watch/healthchecks/notifications/{id}",
     (Param("id", "id", "path", "int", required=True),),
     None,
+    accept=None,
 )
 
 _WATCH_DELETE_SELECTED_MONITORING_STATIONS = Operation(

@@ -146,10 +146,11 @@ class Field:
         self._check_type(value)
         problem = None
         if isinstance(value, str):
-            if self.required and value and value.isspace():
+            problem = validation.unicode_problem(value)
+            if problem is None and self.required and value and value.isspace():
                 # The service's [Required] refuses a blank text as it refuses a missing one.
                 problem = "must not be blank"
-            else:
+            if problem is None:
                 problem = validation.length_problem(value, self.min_length, self.max_length)
             if problem is None and self.pattern is not None:
                 problem = validation.pattern_problem(value, self.pattern)
@@ -162,24 +163,38 @@ class Field:
 
     def _check_type(self, value: Any) -> None:
         expected = self.python_type
-        if expected is object:
-            return
         origin = typing.get_origin(expected)
         if origin is list:
-            ok = isinstance(value, list)
-        elif origin is dict:
-            ok = isinstance(value, dict)
-        elif expected is int:
-            ok = isinstance(value, int) and not isinstance(value, bool)
-        elif expected is float:
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        else:
-            ok = isinstance(value, expected)
-        if not ok:
-            raise ApiTypeError(
-                f"Invalid value for `{self.name}`, expected {self.type}, "
-                f"got {type(value).__name__} {value!r}"
-            )
+            if not isinstance(value, (list, tuple)):
+                raise self._wrong_type(value)
+            (item_type,) = typing.get_args(expected)
+            for index, item in enumerate(value):
+                if not _is_instance(item, item_type):
+                    raise ApiTypeError(
+                        f"Invalid value for `{self.name}`, item {index} must be "
+                        f"{_type_name(item_type)}, got {type(item).__name__} {item!r}"
+                    )
+        elif not _is_instance(value, expected):
+            raise self._wrong_type(value)
+
+    def _wrong_type(self, value: Any) -> ApiTypeError:
+        return ApiTypeError(
+            f"Invalid value for `{self.name}`, expected {self.type}, "
+            f"got {type(value).__name__} {value!r}"
+        )
+
+
+def _is_instance(value: Any, expected: Any) -> bool:
+    """Whether ``value`` fits a field's type; an int is no bool, a float takes an int."""
+    if expected is object or expected is Any:
+        return True
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if typing.get_origin(expected) is dict:
+        return isinstance(value, dict)
+    return isinstance(value, expected)
 
 
 def field(
