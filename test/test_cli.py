@@ -335,6 +335,27 @@ def test_a_failed_ticket_exits_1_naming_it(in_process: FakeOktawaveServer) -> No
     assert 5002 in in_process.snapshot_ids(56)
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        "snapshot create 56 --name n --wait",
+        "oci-snapshots instances-post-snapshot 56 --name n --wait",
+    ],
+)
+def test_a_refusal_after_sending_exits_1_not_as_a_usage_error(
+    command: str, in_process: FakeOktawaveServer
+) -> None:
+    # The POST went out, so the snapshot may well exist: an answer pyodk cannot follow (a
+    # ticket without an Id) is a failure to report, not a command line to put right.
+    in_process.inject("malformed", method="POST", body={"Progress": 0})
+    done = run_pyodk(f"{command} {FAST_WAIT}", env=env_of(in_process))
+    assert done.returncode == 1 and done.stdout == ""
+    line = one_error_line(done)
+    assert "ticket" in line and "usage:" not in done.stderr
+    assert done.stderr == line + "\n"
+    assert [r.method for r in in_process.requests][-1] == "POST"
+
+
 def test_prune_reports_a_refusal_goes_on_and_exits_1(in_process: FakeOktawaveServer) -> None:
     in_process.inject("status", status=409, method="DELETE", path="/services/snapshots/5002")
     done = run_pyodk(

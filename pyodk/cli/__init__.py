@@ -10,7 +10,8 @@ How it is put together, one module per concern:
 - ``waiting``: ``--wait`` and the progress display; ``session``: client, target and streams.
 
 Exit status: 0 done; 1 an API, transport or ticket error (one line on stderr, no traceback);
-2 a usage error, argparse's or pyodk's own refusal before sending; 130 interrupted.
+2 a usage error, argparse's or pyodk's own refusal before sending; 130 interrupted. Whether a
+refusal of pyodk's own is a usage error is decided in one place, ``_refused``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,12 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pyodk.cli.parser import CommandTree, UsageError
+
+if TYPE_CHECKING:
+    from pyodk.cli.session import Session
 
 __all__ = ["main"]
 
@@ -50,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pyodk.cli.session import Session, first_line, one_line
+    from pyodk.cli.session import Session
     from pyodk.exceptions import ApiTypeError, ApiValueError, PyodkError
 
     session = Session(args)
@@ -58,14 +63,10 @@ def _run(args: argparse.Namespace) -> int:
         with session:
             code: int = args.run(args, session)
             return code
-    except UsageError as error:
-        return _usage_error(args, str(error))
-    except (ApiTypeError, ApiValueError) as error:
-        # Refused before anything was sent: a usage error, in the command line's own words.
-        return _usage_error(args, _in_command_line_terms(first_line(error), args))
+    except (UsageError, ApiTypeError, ApiValueError) as error:
+        return _refused(args, session, error)
     except PyodkError as error:
-        text = str(error).strip() if args.debug else one_line(error)
-        session.error(text or type(error).__name__)
+        _report(args, session, error)
         return EXIT_FAILED
     except KeyboardInterrupt:
         ticket_id = session.progress.unfinished_ticket_id
@@ -77,6 +78,35 @@ def _run(args: argparse.Namespace) -> int:
         else:
             session.note("interrupted")
         return EXIT_INTERRUPTED
+
+
+def _refused(args: argparse.Namespace, session: Session, error: Exception) -> int:
+    """The rule for pyodk's own refusals (a UsageError of the command line, an ApiTypeError or
+    ApiValueError of the library): refused before anything was sent, it is a usage error (exit 2)
+    and nothing happened; once a request has gone out, it is a failure (exit 1), since the server
+    may have acted on it, e.g. a snapshot created by a POST whose answer cannot be followed."""
+    from pyodk.cli.session import first_line
+
+    if session.sent:
+        _report(args, session, error)
+        return EXIT_FAILED
+    if isinstance(error, UsageError):
+        return _usage_error(args, str(error))
+    # The library's words, with the command line's names for the parameters.
+    return _usage_error(args, _in_command_line_terms(first_line(error), args))
+
+
+def _report(args: argparse.Namespace, session: Session, error: Exception) -> None:
+    """One error line (``--debug``: the whole text); the class is left out of the command
+    line's own UsageError."""
+    from pyodk.cli.session import one_line
+
+    if isinstance(error, UsageError):
+        text = str(error)
+    else:
+        text = str(error).strip() if args.debug else one_line(error)
+        text = _in_command_line_terms(text, args)
+    session.error(text or type(error).__name__)
 
 
 def _usage_error(args: argparse.Namespace, message: str) -> int:

@@ -17,6 +17,7 @@ from pyodk.cli.waiting import TicketProgress
 
 if TYPE_CHECKING:
     from pyodk.api_client import ApiClient
+    from pyodk.request import Request
     from pyodk.testing import FakeOktawaveServer
 
 
@@ -35,6 +36,8 @@ class Session:
         self.progress = TicketProgress(self.stderr)
         self._client: ApiClient | None = None
         self._fake: FakeOktawaveServer | None = None
+        #: True once a request has gone out to the API (see ``main``'s exit status rule).
+        self.sent = False
 
     def __enter__(self) -> Session:
         from pyodk.api_client import ApiClient
@@ -57,7 +60,22 @@ class Session:
         if args.debug:
             configuration.debug = True
         self._client = ApiClient(configuration)
+        self._note_sending(self._client)
         return self
+
+    def _note_sending(self, client: ApiClient) -> None:
+        """Set ``sent`` as the first request leaves, whoever sends it: an operation, a page of a
+        walk, a waiter's poll. The transport's ``send`` is the one door every request goes
+        through, so watching it cannot miss a request that a job makes in a new way."""
+        transport = client.rest_client
+        send = transport.send
+
+        def send_and_note(request: Request, attempts_made: int = 0) -> Any:
+            self.sent = True
+            return send(request, attempts_made)
+
+        # On this one client only: nothing else in the process is affected.
+        transport.send = send_and_note  # type: ignore[method-assign]
 
     def __exit__(
         self,
