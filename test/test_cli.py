@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from cli_helpers import (
+    CLOSED,
     ROOT,
     TIMEOUT,
     FakeProcess,
@@ -373,6 +374,39 @@ def test_prune_reports_a_refusal_goes_on_and_exits_1(in_process: FakeOktawaveSer
     ]
     assert "ConflictError" in plan["Delete"][0]["Error"]
     assert in_process.snapshot_ids(56) == [5001, 5002, 5004]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("command", ["snapshot list --instance 56", "--help"])
+def test_output_that_cannot_be_written_is_one_error_line(
+    command: str, in_process: FakeOktawaveServer
+) -> None:
+    with open("/dev/full", "w") as full:
+        done = run_pyodk(command, env=env_of(in_process), stdout=full)
+    assert done.returncode == 1
+    assert done.stderr == "pyodk: error: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a POSIX pipe")
+def test_a_reader_that_went_away_is_no_error_worth_a_word(in_process: FakeOktawaveServer) -> None:
+    # `pyodk snapshot list | head -1`: head has read its line and gone when pyodk writes more.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = run_pyodk("snapshot list --instance 56", env=env_of(in_process), stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1 and done.stderr == ""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="closes standard output as a POSIX shell does")
+def test_a_closed_standard_output_is_refused_before_sending(
+    in_process: FakeOktawaveServer,
+) -> None:
+    done = run_pyodk("snapshot create 56 --name n", env=env_of(in_process), stdout=CLOSED)
+    assert done.returncode == 1
+    assert done.stderr == "pyodk: error: cannot write the output: standard output is closed\n"
+    assert in_process.requests == []  # no snapshot made whose ticket nobody would see
 
 
 def test_debug_logs_requests_on_stderr_without_the_token(in_process: FakeOktawaveServer) -> None:

@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pyodk.cli.parser import CommandTree, UsageError
+from pyodk.cli.parser import CommandTree, OutputError, UsageError
 
 if TYPE_CHECKING:
     from pyodk.cli.session import Session
@@ -41,17 +41,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             args = CommandTree().parse(sys.argv[1:] if argv is None else list(argv))
         except SystemExit as done:  # argparse: --help, --version, or a usage error
-            return done.code if isinstance(done.code, int) else EXIT_USAGE
-        return _run(args)
+            code = done.code if isinstance(done.code, int) else EXIT_USAGE
+        else:
+            code = _run(args)
+        _flush_output()
+        return code
     except KeyboardInterrupt:
         sys.stderr.write("pyodk: interrupted\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # The reader went away (`pyodk ... | head`): not an error worth a word. Python would
-        # complain again while flushing stdout at exit, so point it at nothing first.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        # The reader went away (`pyodk ... | head`): not an error worth a word.
+        _discard_output()
         return EXIT_FAILED
+    except OutputError as error:
+        sys.stderr.write(f"pyodk: error: cannot write the output: {error}\n")
+        _discard_output()
+        return EXIT_FAILED
+
+
+def _flush_output() -> None:
+    """What is still buffered (argparse's --help, which ignores write errors) goes out now, where
+    a failure can be told in one line, rather than at exit, where Python prints a traceback."""
+    from pyodk.cli.session import write_output
+
+    if sys.stdout is not None:
+        write_output(sys.stdout, "")
+
+
+def _discard_output() -> None:
+    """Point standard output at nothing: Python flushes it again at exit, and would complain
+    about the same failure there."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # closed, or not a file (a test's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
 
 
 def _run(args: argparse.Namespace) -> int:

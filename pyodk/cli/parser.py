@@ -53,6 +53,10 @@ class UsageError(Exception):
     the way argparse shows its own."""
 
 
+class OutputError(Exception):
+    """Standard output cannot take the result (it is closed, or its disk is full): exit 1."""
+
+
 class CommandTree:
     """The top-level parser, and the shells not filled in yet, by their path of command names."""
 
