@@ -295,6 +295,25 @@ def test_snapshot_list_walks_every_page(in_process: FakeOktawaveServer) -> None:
     assert len(in_process.requests) == 2
 
 
+@pytest.mark.parametrize(
+    ("command", "answer"),
+    [
+        ("oci-snapshots snapshots-get-0 5002", {"kind": "malformed", "body": "null"}),
+        # One of the seven operations whose contract declares no answer at all.
+        ("account account-delete-ssh-key 7", {"kind": "status", "status": 200, "body": "{}"}),
+    ],
+)
+def test_json_output_of_no_data_is_null(
+    command: str, answer: dict[str, Any], in_process: FakeOktawaveServer
+) -> None:
+    in_process.inject(**answer, count=2)
+    done = run_pyodk(command, env=env_of(in_process))
+    assert ok_json(done) is None
+    assert done.stdout == "null\n"
+    table = run_pyodk(command, "-o", "table", env=env_of(in_process))
+    assert table.returncode == 0 and table.stdout == ""  # nothing to show a person
+
+
 def test_wait_on_a_generic_operation_that_answers_a_ticket(in_process: FakeOktawaveServer) -> None:
     done = run_pyodk(
         f"oci-snapshots snapshots-restore 5002 --wait {FAST_WAIT}", env=env_of(in_process)

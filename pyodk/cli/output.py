@@ -35,11 +35,14 @@ def json_text(value: Any) -> str:
 
 
 def render(value: Any, output: str) -> str:
-    """An operation's result as ``output`` ("json" or "table") says, as lines to print; None
-    prints nothing."""
-    if value is None:
-        return ""
-    text = json_text(value) if output == "json" else table_text(value)
+    """An operation's result as ``output`` ("json" or "table") says, as lines to print.
+
+    No data (an answer of null, or an operation that declares none) is ``null`` in JSON, so that
+    what a script reads is always one JSON document, and nothing in a table.
+    """
+    if output == "json":
+        return json_text(value) + "\n"
+    text = table_text(value) if value is not None else ""
     return text + "\n" if text else ""
 
 
