@@ -428,6 +428,14 @@ def test_a_closed_standard_output_is_refused_before_sending(
     assert in_process.requests == []  # no snapshot made whose ticket nobody would see
 
 
+def test_a_warning_is_one_line(in_process: FakeOktawaveServer) -> None:
+    env = env_of(in_process) | {"OKTAWAVE_ODK_API_SKIP_TLS": "1"}
+    done = run_pyodk("snapshot list --instance 57", env=env)
+    assert len(ok_json(done)) == 2
+    [line] = done.stderr.splitlines()  # no source line, no file name
+    assert line.startswith("pyodk: warning: verify_ssl is False: TLS certificates are not checked")
+
+
 def test_debug_logs_requests_on_stderr_without_the_token(in_process: FakeOktawaveServer) -> None:
     done = run_pyodk("--debug snapshot list --instance 57", env=env_of(in_process))
     assert done.returncode == 0

@@ -19,8 +19,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from pyodk.cli.parser import CommandTree, OutputError, UsageError
 
@@ -37,6 +38,13 @@ EXIT_INTERRUPTED = 130
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit status (``sys.exit(main())`` is the console script)."""
+    # Restored on return: main() may run inside a program (or a test) with warnings of its own.
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         try:
             args = CommandTree().parse(sys.argv[1:] if argv is None else list(argv))
@@ -57,6 +65,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"pyodk: error: cannot write the output: {error}\n")
         _discard_output()
         return EXIT_FAILED
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """A warning (verify_ssl off, say) as one line like the errors: the file name and source
+    line Python adds are for a program's author, not for the person at the command line."""
+    stream = file or sys.stderr
+    if stream is not None:
+        stream.write(f"pyodk: warning: {' '.join(str(message).split())}\n")
 
 
 def _flush_output() -> None:
