@@ -337,6 +337,26 @@ def test_a_usage_error_exits_2_and_sends_nothing(in_process: FakeOktawaveServer)
     assert in_process.requests == []
 
 
+def test_rename_says_when_the_kept_description_cannot_be_sent_back(
+    in_process: FakeOktawaveServer,
+) -> None:
+    # Made elsewhere (the panel, an older API) with a '/', which an update refuses.
+    in_process.inject(
+        "malformed", method="GET", path="/services/snapshots/5002", body={"Description": "a/b"}
+    )
+    done = run_pyodk("snapshot rename 5002 --name renamed", env=env_of(in_process))
+    assert done.returncode == 1 and done.stdout == ""  # the GET had gone out: no usage error
+    line = one_error_line(done)
+    assert "description of snapshot 5002 cannot be sent back as it is" in line
+    assert "must not contain '/'" in line and "give --description" in line
+    assert [r.method for r in in_process.requests] == ["GET"]  # and nothing was changed
+
+    renamed = ok_json(
+        run_pyodk("snapshot rename 5002 --name renamed --description ab", env=env_of(in_process))
+    )
+    assert (renamed["Name"], renamed["Description"]) == ("renamed", "ab")
+
+
 def test_an_api_error_exits_1_with_one_line(in_process: FakeOktawaveServer) -> None:
     done = run_pyodk("oci-snapshots snapshots-get-0 999999", env=env_of(in_process))
     assert done.returncode == 1 and done.stdout == ""

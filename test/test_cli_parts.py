@@ -460,6 +460,8 @@ def test_help_at_every_level(arguments: tuple[str, ...], expected: list[str], cl
         (("oci-snapshots", "snapshots-get", "--page-size", "0"), "`--page-size` must be"),
         (("oci-snapshots", "snapshots-put", "5002", "--name", "a/b"), "`--name`, must not contain"),
         (("snapshot", "create", "56", "--name", "a%b"), "`--name`, must not contain '%'"),
+        # Checked before the description it keeps is fetched:
+        (("snapshot", "rename", "5002", "--name", "a|b"), "`--name`, must not contain '|'"),
         (("snapshot", "prune", "--instance", "56", "--keep", "-1"), "`--keep` must be 0 or more"),
         (("oci-snapshots", "snapshots-get-0", "3000000000"), "`ID` must fit in a 32-bit"),
         (("oci-snapshots", "snapshots-get", "--all-pages", "--page-number", "2"), "--all-pages"),

@@ -11,13 +11,15 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pyodk.cli.parser import CommandTree, Filler, add_common_options
+from pyodk.cli.parser import CommandTree, Filler, UsageError, add_common_options
 from pyodk.cli.values import integer
 from pyodk.cli.waiting import add_wait_options, wait_options
 
 if TYPE_CHECKING:
+    from pyodk.api.oci_snapshots_api import OCISnapshotsApi
     from pyodk.cli.session import Session
     from pyodk.exceptions import PyodkError
+    from pyodk.models import CreateUpdateSnapshotCommand
     from pyodk.pruning import PruneDecision, PrunePlan
 
 #: Snapshots asked for per page when listing: few requests, even for a large tree.
@@ -85,13 +87,39 @@ def _run_rename(args: argparse.Namespace, session: Session) -> int:
     from pyodk.models import CreateUpdateSnapshotCommand
 
     api = session.api("OCISnapshotsApi")
-    description = args.description
-    if description is None:
+    # Made first, so that a name the API would refuse is a usage error before anything is sent.
+    command = CreateUpdateSnapshotCommand(name=args.name, description=args.description)
+    if args.description is None:
         # The update replaces name and description together: keep the description it has.
-        description = api.snapshots_get_0(args.snapshot_id, fields="Description").description
-    command = CreateUpdateSnapshotCommand(name=args.name, description=description)
+        _keep_description(api, args.snapshot_id, command)
     session.show(api.snapshots_put(args.snapshot_id, command))
     return 0
+
+
+def _keep_description(
+    api: OCISnapshotsApi, snapshot_id: int, command: CreateUpdateSnapshotCommand
+) -> None:
+    """Give ``command`` the description the snapshot has.
+
+    :raises UsageError: an update cannot send it back (one made elsewhere with a '/'), or the
+        API answered no snapshot: the user must say which description to send.
+    """
+    from pyodk.cli.session import first_line
+    from pyodk.exceptions import ApiValueError
+
+    snapshot = api.snapshots_get_0(snapshot_id, fields="Description")
+    if snapshot is None:
+        problem = "the API answered no snapshot"
+    else:
+        try:
+            command.description = snapshot.description
+            return
+        except ApiValueError as refused:
+            problem = first_line(refused)
+    raise UsageError(
+        f"the description of snapshot {snapshot_id} cannot be sent back as it is ({problem}): "
+        "give --description to replace it"
+    )
 
 
 def _snapshot_ticket_job(start: str, start_and_wait: str) -> Build:
