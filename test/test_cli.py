@@ -357,6 +357,36 @@ def test_rename_says_when_the_kept_description_cannot_be_sent_back(
     assert (renamed["Name"], renamed["Description"]) == ("renamed", "ab")
 
 
+# A byte that is not UTF-8 comes into Python's argv as a lone surrogate (\\udcff for 0xff).
+NOT_UTF8 = "ab\udcff"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "where"),
+    [
+        (("snapshot", "create", "56", "--name", NOT_UTF8), "argument --name"),
+        (("snapshot", "rename", "5002", "--name", "n", "--description", NOT_UTF8), "--description"),
+        (("snapshot", "list", "--fields", NOT_UTF8), "argument --fields"),
+        (("oci-snapshots", "snapshots-get", "--fields", NOT_UTF8), "argument --fields"),  # query
+        (("dictionaries", "dictionaries-get-dictionaries-items", NOT_UTF8), "argument IDS"),  # path
+        (("oci-snapshots", "instances-post-snapshot", "56", "--name", NOT_UTF8), "--name"),  # body
+        (("oci-snapshots", "snapshots-put", "5002", "--body", f'{{"Name": "{NOT_UTF8}"}}'), "Name"),
+        # JSON's own escapes can spell a lone surrogate too:
+        (("oci-snapshots", "snapshots-put", "5002", "--body", '{"Name": "a\\ud800"}'), "Name"),
+        (("--api-url", f"http://127.0.0.1:9/{NOT_UTF8}", "snapshot", "list"), "--api-url"),
+    ],
+)
+def test_text_that_is_not_unicode_is_a_usage_error_wherever_it_goes(
+    arguments: tuple[str, ...], where: str, in_process: FakeOktawaveServer
+) -> None:
+    done = run_pyodk("", *arguments, env=env_of(in_process))
+    assert done.returncode == 2 and done.stdout == ""
+    assert "Traceback" not in done.stderr
+    last = done.stderr.splitlines()[-1]
+    assert where in last and "not valid Unicode text" in last, last
+    assert in_process.requests == []
+
+
 def test_an_api_error_exits_1_with_one_line(in_process: FakeOktawaveServer) -> None:
     done = run_pyodk("oci-snapshots snapshots-get-0 999999", env=env_of(in_process))
     assert done.returncode == 1 and done.stdout == ""

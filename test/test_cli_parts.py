@@ -125,6 +125,33 @@ def test_every_parameter_and_field_of_every_operation_is_reachable(api_class: st
         assert args.target == (api_class, name)
         for dest, value in expected.items():
             assert getattr(args, dest) == value, (name, dest)
+        assert unchecked_text(args.command_parser) == [], name
+
+
+def unchecked_text(parser: argparse.ArgumentParser) -> list[str]:
+    """The options of a parser that take any text as it comes: a byte that is not UTF-8 would
+    pass them (as a lone surrogate) and fail only when the request is made."""
+    return [
+        action.dest
+        for action in parser._actions
+        if action.nargs != 0 and action.choices is None and action.type in (None, str)
+    ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "snapshot list",
+        "snapshot create 56 --name n",
+        "snapshot rename 5002 --name n",
+        "snapshot restore 5002",
+        "snapshot delete 5002",
+        "snapshot prune --instance 56 --keep 1",
+        "ticket wait 880001",
+    ],
+)
+def test_every_job_option_checks_its_text(command: str) -> None:
+    assert unchecked_text(CommandTree().parse(shlex.split(command)).command_parser) == []
 
 
 def test_the_top_level_help_loads_no_api_module_and_no_http_library() -> None:
@@ -205,6 +232,21 @@ def test_datetimes_are_iso_8601_and_without_an_offset_utc(
 ) -> None:
     value = values.iso_datetime(text)
     assert value == expected and value.tzinfo is not None
+
+
+def test_text_must_be_valid_unicode() -> None:
+    assert values.unicode_text("zażółć") == "zażółć"
+    with pytest.raises(argparse.ArgumentTypeError, match=r"'ab\\udcff' is not valid Unicode"):
+        values.unicode_text("ab\udcff")
+    assert values.json_document('{"Name": "zażółć \\ud83d\\ude00"}')["Name"] == "zażółć 😀"
+    for document, where in [
+        ('{"Items": [{"Name": "ok"}, {"Name": "\\udc00"}]}', "'Items[1].Name'"),
+        ('{"\\ud800": 1}', "'\\ud800'"),
+        ('"\\ud800"', "the JSON given is not"),
+    ]:
+        with pytest.raises(argparse.ArgumentTypeError, match="not valid Unicode") as refused:
+            values.json_document(document)
+        assert where in str(refused.value)
 
 
 def test_json_comes_inline_from_a_file_or_from_stdin(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pyodk.cli.parser import CommandTree, Filler, UsageError, add_common_options
-from pyodk.cli.values import integer
+from pyodk.cli.values import integer, unicode_text
 from pyodk.cli.waiting import add_wait_options, wait_options
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ def _build_list(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--fields",
+        type=unicode_text,
         metavar="KEYS",
         help="only these keys of each snapshot, e.g. Id,Name,CreationDate,IsCurrent",
     )
@@ -269,10 +270,16 @@ def _add_name_options(parser: argparse.ArgumentParser, *, name_required: bool) -
     parser.add_argument(
         "--name",
         required=name_required,
+        type=unicode_text,
         metavar="NAME",
         help="1 to 500 characters, none of / \\ | < > %%",
     )
-    parser.add_argument("--description", metavar="TEXT", help="any text without / (default: none)")
+    parser.add_argument(
+        "--description",
+        type=unicode_text,
+        metavar="TEXT",
+        help="any text without / (default: none)",
+    )
 
 
 _SNAPSHOT_JOBS: dict[str, tuple[str, Build]] = {

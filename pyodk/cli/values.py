@@ -24,6 +24,26 @@ _TRUE = frozenset({"true"})
 _FALSE = frozenset({"false"})
 
 
+def unicode_text(value: str) -> str:
+    """Text as given, if it is valid Unicode.
+
+    A byte that is not UTF-8 reaches Python's argv as a lone surrogate (``\\udcff`` for 0xff),
+    which cannot be encoded into a URL or a body: it is refused here, before anything is sent.
+    """
+    if not is_unicode(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not valid Unicode text (is it UTF-8?)")
+    return value
+
+
+def is_unicode(value: str) -> bool:
+    """False for text holding a lone surrogate, which no UTF encoding can carry."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def integer(text: str) -> int:
     try:
         return int(text)
@@ -101,16 +121,43 @@ def json_document(text: str) -> Any:
             reason = getattr(error, "strerror", None) or str(error)
             raise argparse.ArgumentTypeError(f"cannot read {source}: {reason}") from None
     try:
-        return json.loads(text)
+        document = json.loads(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"{source} is not valid JSON: {error}") from None
+    where = _not_unicode_at(document, "")
+    if where is not None:
+        # A byte that is not UTF-8, or a JSON escape such as \ud800 that stands alone.
+        what = f"{source}: {where!r}" if where else source
+        raise argparse.ArgumentTypeError(f"{what} is not valid Unicode text")
+    return document
+
+
+def _not_unicode_at(value: Any, path: str) -> str | None:
+    """Where in a JSON document (``Name``, ``Items[2].Name``) a key or a string is not valid
+    Unicode; None when all of it is."""
+    if isinstance(value, str):
+        return None if is_unicode(value) else path
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            where = _not_unicode_at(item, f"{path}[{index}]")
+            if where is not None:
+                return where
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else key
+            if not is_unicode(key):
+                return inner
+            where = _not_unicode_at(item, inner)
+            if where is not None:
+                return where
+    return None
 
 
 #: The converter for each type name the contract uses for parameters and body fields.
 CONVERTERS: dict[str, Callable[[str], Any]] = {
     "int": integer,
     "float": number,
-    "str": str,
+    "str": unicode_text,
     "bool": boolean,
     "datetime": iso_datetime,
     "list[int]": integer_list,
