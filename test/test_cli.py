@@ -210,7 +210,7 @@ def test_query_options_are_sent_by_their_wire_names_and_types(
     assert request.query == {
         "statusId": ["136"],
         "creationDateFrom": ["2026-01-02T03:04:05+00:00"],
-        # A datetime without an offset means UTC.
+        # A datetime without an offset is in Configuration.assumed_timezone: UTC by default.
         "creationDateTo": ["2026-02-01T00:00:00+00:00"],
         "pageSize": ["5"],
         "orderBy": ["creationDate"],

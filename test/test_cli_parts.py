@@ -223,15 +223,14 @@ def test_values_convert_or_say_what_was_expected() -> None:
             "2026-11-02T10:15:30.1234567Z",
             datetime.datetime(2026, 11, 2, 10, 15, 30, 123456, tzinfo=UTC),
         ),
-        ("2026-11-02T10:15:30", datetime.datetime(2026, 11, 2, 10, 15, 30, tzinfo=UTC)),
-        ("2026-11-02", datetime.datetime(2026, 11, 2, tzinfo=UTC)),
+        # Without an offset: left for the client's Configuration.assumed_timezone.
+        ("2026-11-02T10:15:30", datetime.datetime(2026, 11, 2, 10, 15, 30)),
+        ("2026-11-02", datetime.datetime(2026, 11, 2)),
     ],
 )
-def test_datetimes_are_iso_8601_and_without_an_offset_utc(
-    text: str, expected: datetime.datetime
-) -> None:
+def test_datetimes_are_iso_8601(text: str, expected: datetime.datetime) -> None:
     value = values.iso_datetime(text)
-    assert value == expected and value.tzinfo is not None
+    assert value == expected and (value.tzinfo is None) == (expected.tzinfo is None)
 
 
 def test_text_must_be_valid_unicode() -> None:
@@ -276,32 +275,34 @@ def body_args(**given: Any) -> argparse.Namespace:
 
 def test_a_body_holds_what_was_given_and_nothing_else() -> None:
     command = pyodk.CreateUpdateSnapshotCommand
-    built = build_body(command, body_args(name="n"), required=True)
+    built = build_body(command, body_args(name="n"), required=True, tz=UTC)
     assert built is not None and built.to_json() == {"Name": "n"}  # no placeholder description
-    both = build_body(command, body_args(name="n", body={"description": "d", "NAME": "x"}), True)
+    both = build_body(
+        command, body_args(name="n", body={"description": "d", "NAME": "x"}), True, UTC
+    )
     assert both is not None and both.to_json() == {"Name": "n", "Description": "d"}
 
 
 def test_a_body_refuses_missing_unknown_and_mistyped_keys() -> None:
     command = pyodk.CreateUpdateSnapshotCommand
     with pytest.raises(UsageError, match="needs --name"):
-        build_body(command, body_args(description="d"), required=True)
+        build_body(command, body_args(description="d"), required=True, tz=UTC)
     with pytest.raises(UsageError, match="has no key 'Title'.*Name, Description"):
-        build_body(command, body_args(body={"Title": "x"}), required=True)
+        build_body(command, body_args(body={"Title": "x"}), required=True, tz=UTC)
     with pytest.raises(UsageError, match="--body: .*expected a string"):
-        build_body(command, body_args(body={"Name": ["x"]}), required=True)
+        build_body(command, body_args(body={"Name": ["x"]}), required=True, tz=UTC)
     with pytest.raises(UsageError, match="must be a JSON object"):
-        build_body(command, body_args(body=[1]), required=True)
+        build_body(command, body_args(body=[1]), required=True, tz=UTC)
     with pytest.raises(pyodk.ApiValueError, match="`name`"):
-        build_body(command, body_args(name="a|b"), required=True)
+        build_body(command, body_args(name="a|b"), required=True, tz=UTC)
 
 
 def test_nested_objects_come_through_body_and_an_optional_empty_body_is_not_sent() -> None:
     model = pyodk.UpdateTemplateCommand
     document = {"TemplateDescriptions": [{"LanguageId": 1, "Description": "Ubuntu"}]}
-    built = build_body(model, body_args(name="t", body=document), required=True)
+    built = build_body(model, body_args(name="t", body=document), required=True, tz=UTC)
     assert built is not None and built.to_json() == {"Name": "t", **document}
-    assert build_body(model, body_args(), required=False) is None
+    assert build_body(model, body_args(), required=False, tz=UTC) is None
 
 
 # ------------------------------------------------------------------ output
@@ -517,6 +518,35 @@ def test_usage_errors_exit_2_and_send_nothing(
     assert err.startswith("usage: pyodk")
     assert message in err.splitlines()[-1]
     assert cli.server.requests == []
+
+
+WARSAW_WINTER = datetime.timezone(datetime.timedelta(hours=1), "CET")
+
+
+@pytest.mark.parametrize(
+    ("assumed", "naive_sent"),
+    [(WARSAW_WINTER, "2026-01-02T03:04:05+01:00"), (None, "2026-01-02T03:04:05")],
+)
+def test_a_datetime_without_an_offset_is_in_the_client_s_assumed_timezone(
+    assumed: datetime.tzinfo | None, naive_sent: str, cli: Cli
+) -> None:
+    # The same rule as for the API's own datetimes: one setting, not a UTC of the CLI's own.
+    default = pyodk.Configuration()
+    default.assumed_timezone = assumed
+    pyodk.Configuration.set_default(default)
+    code, _, err = cli(
+        "tickets tickets-get --creation-date-from 2026-01-02T03:04:05 "
+        "--creation-date-to 2026-01-02T03:04:05Z"
+    )
+    assert code == 0, err
+    code, _, err = cli(
+        "oci-events instances-delete-events 56 --date-from 2026-01-02T03:04:05 "
+        """--body '{"DateTo": "2026-01-02T03:04:05"}'"""
+    )
+    tickets, events = cli.server.requests
+    assert tickets.query["creationDateFrom"] == [naive_sent]
+    assert tickets.query["creationDateTo"] == ["2026-01-02T03:04:05+00:00"]
+    assert events.json == {"DateFrom": naive_sent, "DateTo": naive_sent}
 
 
 def test_a_connection_error_exits_1_with_one_line(

@@ -15,11 +15,6 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-#: What a datetime written without an offset means: the same rule pyodk applies to the API's own
-#: datetimes by default (``Configuration.assumed_timezone``), so that what is typed and what is
-#: printed agree.
-ASSUMED_TIMEZONE = datetime.timezone.utc
-
 _TRUE = frozenset({"true"})
 _FALSE = frozenset({"false"})
 
@@ -79,18 +74,28 @@ def boolean(text: str) -> bool:
 
 
 def iso_datetime(text: str) -> datetime.datetime:
-    """ISO 8601 (``2026-11-02T10:15:30+01:00``, ``...Z``, or a date alone); no offset means UTC."""
+    """ISO 8601 (``2026-11-02T10:15:30+01:00``, ``...Z``, or a date alone).
+
+    Without an offset the value stays naive here: the command's client is not made yet, and its
+    ``Configuration.assumed_timezone`` says what such a datetime means (``in_timezone``), the
+    same rule that reads the API's own datetimes, so that what is typed and printed agree.
+    """
     from pyodk.exceptions import ModelDecodeError
     from pyodk.models.base import parse_datetime
 
     try:
-        value = parse_datetime(text.strip())
+        return parse_datetime(text.strip())
     except ModelDecodeError:
         raise argparse.ArgumentTypeError(
             f"expected an ISO 8601 datetime such as 2026-11-02T10:15:30+01:00, got {text!r}"
         ) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ASSUMED_TIMEZONE)
+
+
+def in_timezone(value: Any, tz: datetime.tzinfo | None) -> Any:
+    """``value``, a datetime without an offset given ``tz`` (None, as the Configuration says,
+    keeps it naive); any other value as it is."""
+    if tz is not None and isinstance(value, datetime.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=tz)
     return value
 
 
