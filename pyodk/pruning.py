@@ -6,7 +6,11 @@ The rules, which the command line's ``pyodk snapshot prune`` shares:
   such as base images and automatic backups) are never deleted and do not count.
 - Of those, the ``keep`` newest by CreationDate are kept (ties: the higher id is newer).
 - The current snapshot is never deleted, even when it is older than those.
-- A snapshot without a CreationDate cannot be placed, so it is kept (as is one without an id).
+- Only what is known is acted on: a snapshot whose IsSystem or IsCurrent is not given (a
+  ``fields`` filter, a terse server) may be a system or the current snapshot, so it is kept; one
+  without a CreationDate or an id cannot be placed, so it is kept. A CreationDate without an
+  offset (only a Configuration with ``assumed_timezone=None`` leaves one so) is compared with
+  others like it, and kept when the rest have offsets, since no time zone is made up for it.
 - Everything else is deleted, oldest first, one at a time, each deletion followed to its end,
   because Oktawave works on one operation of an instance at a time. A refusal or a failed ticket
   is recorded and the rest go on.
@@ -18,7 +22,6 @@ made from one listing: a snapshot made after it is not considered.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -34,10 +37,6 @@ if TYPE_CHECKING:
     from pyodk.waiters import WaitOptions
 
 __all__ = ["PruneDecision", "PrunePlan", "plan_prune", "prune_snapshots"]
-
-#: A snapshot's CreationDate without an offset is compared as UTC (pyodk's default reading of such
-#: datetimes, so only a Configuration that keeps them naive produces any).
-_NAIVE_MEANS = datetime.timezone.utc
 
 
 @dataclass(frozen=True)
@@ -117,31 +116,59 @@ def plan_prune(
 ) -> tuple[list[PruneDecision], list[PruneDecision]]:
     """``(keep, delete)``: the rules of this module applied to an instance's snapshots.
 
-    Pure: no request is made. ``keep`` lists the kept snapshots newest first (system snapshots
-    last); ``delete`` lists the others oldest first, the order they are deleted in.
+    Pure: no request is made. ``keep`` lists the snapshots that cannot be placed, then the kept
+    ones newest first, then the system snapshots; ``delete`` lists the others oldest first, the
+    order they are deleted in.
     """
     _check_keep(keep)
     kept: list[PruneDecision] = []
     system: list[PruneDecision] = []
     dated: list[Snapshot] = []
     for snapshot in snapshots:
-        if snapshot.is_system:
-            system.append(PruneDecision(snapshot, "system snapshot (never deleted)"))
+        maybe_system = _system_reason(snapshot)
+        if maybe_system is not None:
+            system.append(PruneDecision(snapshot, f"{maybe_system} (never deleted)"))
         elif snapshot.creation_date is None or snapshot.id is None:
             kept.append(PruneDecision(snapshot, "no creation date or id (never deleted)"))
         else:
             dated.append(snapshot)
-    dated.sort(key=_newest_first)
+    if any(_naive(s) for s in dated) and not all(_naive(s) for s in dated):
+        reason = "creation date without an offset among ones with (never deleted)"
+        kept += [PruneDecision(s, reason) for s in dated if _naive(s)]
+        dated = [s for s in dated if not _naive(s)]
+    # Newest first; of two made at the same moment, the higher id is the newer.
+    dated.sort(key=lambda s: (s.creation_date, s.id), reverse=True)
     delete: list[PruneDecision] = []
     for rank, snapshot in enumerate(dated):
+        maybe_current = _current_reason(snapshot)
         if rank < keep:
             kept.append(PruneDecision(snapshot, f"one of the {keep} newest"))
-        elif snapshot.is_current:
-            kept.append(PruneDecision(snapshot, "current snapshot (never deleted)"))
+        elif maybe_current is not None:
+            kept.append(PruneDecision(snapshot, f"{maybe_current} (never deleted)"))
         else:
             delete.append(PruneDecision(snapshot, f"older than the {keep} newest"))
     delete.reverse()
     return kept + system, delete
+
+
+def _system_reason(snapshot: Snapshot) -> str | None:
+    """Why the snapshot may be a system snapshot; None when it is known to be a user's."""
+    if snapshot.is_system is False:
+        return None
+    return "system snapshot" if snapshot.is_system else "IsSystem unknown: may be a system snapshot"
+
+
+def _current_reason(snapshot: Snapshot) -> str | None:
+    """Why the snapshot may be the current one; None when it is known not to be."""
+    if snapshot.is_current is False:
+        return None
+    if snapshot.is_current:
+        return "current snapshot"
+    return "IsCurrent unknown: may be the current snapshot"
+
+
+def _naive(snapshot: Snapshot) -> bool:
+    return snapshot.creation_date is not None and snapshot.creation_date.tzinfo is None
 
 
 def prune_snapshots(
@@ -189,11 +216,3 @@ def _check_keep(keep: int) -> None:
         raise ApiTypeError(f"`keep` must be an int, got {type(keep).__name__} {keep!r}")
     if keep < 0:
         raise ApiValueError(f"`keep` must be 0 or more, got {keep}")
-
-
-def _newest_first(snapshot: Snapshot) -> tuple[float, int]:
-    created = snapshot.creation_date
-    assert created is not None  # plan_prune sorts only dated snapshots
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=_NAIVE_MEANS)
-    return (-created.timestamp(), -(snapshot.id or 0))

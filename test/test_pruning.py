@@ -97,17 +97,45 @@ def test_creation_dates_compare_as_moments_whatever_their_offset() -> None:
     assert ids(keep) == [2] and ids(delete) == [1]
 
 
-def test_naive_creation_dates_are_taken_as_utc_among_aware_ones() -> None:
-    # What a Configuration with assumed_timezone=None decodes: sorting must not raise TypeError.
-    # Naive 12:00 is 12:00 UTC, later than 13:00 in Warsaw's summer time (11:00 UTC).
-    snapshots = [snapshot(1, at(5, 12, tz=None)), snapshot(2, at(5, 13, WARSAW_SUMMER))]
+def test_naive_creation_dates_are_compared_among_themselves() -> None:
+    # What a Configuration with assumed_timezone=None decodes when the API leaves the offset out:
+    # no time zone is made up for them, and among themselves they compare as they read.
+    snapshots = [snapshot(1, at(5, 12, tz=None)), snapshot(2, at(5, 13, tz=None))]
     keep, delete = plan_prune(snapshots, 1)
-    assert ids(keep) == [1] and ids(delete) == [2]
+    assert ids(keep) == [2] and ids(delete) == [1]
+
+
+def test_naive_creation_dates_among_aware_ones_cannot_be_placed_so_are_kept() -> None:
+    # Naive 12:00 could be before or after 11:00 UTC: which is older depends on a time zone
+    # that the client was told not to assume. Keeping is the safe side.
+    snapshots = [
+        snapshot(1, at(5, 12, tz=None)),
+        snapshot(2, at(5, 13, WARSAW_SUMMER)),
+        snapshot(3, at(5, 14, WARSAW_SUMMER)),
+    ]
+    keep, delete = plan_prune(snapshots, 1)
+    assert ids(keep) == [1, 3] and ids(delete) == [2]
+    assert keep[0].reason == "creation date without an offset among ones with (never deleted)"
 
 
 def test_equal_creation_dates_rank_the_higher_id_as_newer() -> None:
     keep, delete = plan_prune([snapshot(7, at(1)), snapshot(8, at(1))], 1)
     assert ids(keep) == [8] and ids(delete) == [7]
+
+
+def test_unknown_is_system_or_is_current_is_kept() -> None:
+    # E.g. listed with a fields filter that left the flag out: None is not False.
+    snapshots = [
+        pyodk.Snapshot(id=1, name="s1", creation_date=at(1), is_current=False),  # no IsSystem
+        pyodk.Snapshot(id=2, name="s2", creation_date=at(2), is_system=False),  # no IsCurrent
+        snapshot(3, at(3)),
+        snapshot(4, at(4)),
+    ]
+    keep, delete = plan_prune(snapshots, 1)
+    # 1 may be a system snapshot: kept, and not counted among the newest user snapshots.
+    assert ids(keep) == [4, 2, 1] and ids(delete) == [3]
+    assert keep[1].reason == "IsCurrent unknown: may be the current snapshot (never deleted)"
+    assert keep[2].reason == "IsSystem unknown: may be a system snapshot (never deleted)"
 
 
 def test_a_snapshot_that_cannot_be_placed_is_kept() -> None:
