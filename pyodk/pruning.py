@@ -14,10 +14,13 @@ The rules, which the command line's ``pyodk snapshot prune`` shares:
 - Everything else is deleted, oldest first, one at a time, each deletion followed to its end,
   because Oktawave works on one operation of an instance at a time. A refusal or a failed ticket
   is recorded and the rest go on.
+- Just before each deletion the snapshot is fetched again, since the plan may be old by then (a
+  restore makes an old snapshot current): one that is gone, or that the rules above would now
+  keep, is skipped, with the reason recorded.
 
 With ``dry_run=True`` (the default) nothing is deleted: the plan alone comes back, so that a script
-can show it and check it, then carry out exactly that plan with ``plan.execute(api)``. The plan is
-made from one listing: a snapshot made after it is not considered.
+can show it and check it, then carry out that plan with ``plan.execute(api)``. The plan is made
+from one listing: a snapshot made after it is not considered.
 """
 
 from __future__ import annotations
@@ -26,7 +29,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pyodk.exceptions import ApiException, ApiTypeError, ApiValueError, PyodkError, TicketError
+from pyodk.exceptions import (
+    ApiException,
+    ApiTypeError,
+    ApiValueError,
+    NotFoundError,
+    PyodkError,
+    ResponseDecodeError,
+    TicketError,
+)
 
 if TYPE_CHECKING:
     # typing.Unpack is 3.11+; type checkers know typing_extensions without it being installed.
@@ -56,8 +67,9 @@ class PrunePlan:
     """Which snapshots of an instance are kept and which deleted; after a run, what happened.
 
     ``keep`` and ``delete`` hold every snapshot of the instance, each once. Once ``execute`` has
-    run (``executed``), each decision of ``delete`` is in ``deleted`` or in ``failed``, with the
-    error that stopped it.
+    run (``executed``), each decision of ``delete`` is in ``deleted``, in ``failed`` (with the
+    error that stopped it), or in ``skipped`` (with the reason: the snapshot was gone, or had
+    become one the rules keep, by the time of its deletion).
     """
 
     instance_id: int
@@ -67,10 +79,11 @@ class PrunePlan:
     executed: bool = False
     deleted: list[PruneDecision] = field(default_factory=list)
     failed: list[tuple[PruneDecision, PyodkError]] = field(default_factory=list)
+    skipped: list[tuple[PruneDecision, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """True unless a deletion failed."""
+        """True unless a deletion failed (a skip is the rules at work, not a failure)."""
         return not self.failed
 
     def execute(
@@ -82,11 +95,14 @@ class PrunePlan:
     ) -> PrunePlan:
         """Delete the snapshots of ``delete``, oldest first, each followed to its end; return self.
 
-        A refusal (an ApiException such as ConflictError) or a failed or timed-out ticket is
-        recorded in ``failed`` and the next deletion goes on; nothing is raised for it.
+        Each snapshot is fetched again first: one gone, or now current or a system snapshot (or
+        not known not to be), is recorded in ``skipped`` and left alone. A refusal (an
+        ApiException such as ConflictError, for the deletion or that fetch) or a failed or
+        timed-out ticket is recorded in ``failed`` and the next deletion goes on; nothing is
+        raised for it.
 
-        :param on_outcome: called after each deletion with its decision and the error that
-            stopped it, or None when the snapshot was deleted.
+        :param on_outcome: called after each deletion tried with its decision and the error that
+            stopped it, or None when the snapshot was deleted (not for a skipped one).
         :param wait: ``timeout`` (for each deletion), ``poll_interval``, ``on_progress``, ...: as
             for ``wait_for_ticket``.
         :raises ApiValueError: the plan was carried out already.
@@ -97,10 +113,15 @@ class PrunePlan:
             raise ApiValueError(f"the plan for instance {self.instance_id} was carried out already")
         self.executed = True
         for decision in self.delete:
-            assert decision.snapshot.id is not None  # plan_prune keeps snapshots without one
+            snapshot_id = decision.snapshot.id
+            assert snapshot_id is not None  # plan_prune keeps snapshots without one
             error: PyodkError | None = None
             try:
-                delete_snapshot_and_wait(api, decision.snapshot.id, **wait)
+                skip = _why_skip_now(api, snapshot_id)
+                if skip is not None:
+                    self.skipped.append((decision, skip))
+                    continue
+                delete_snapshot_and_wait(api, snapshot_id, **wait)
             except (ApiException, TicketError) as refused:
                 error = refused
                 self.failed.append((decision, refused))
@@ -109,6 +130,27 @@ class PrunePlan:
             if on_outcome is not None:
                 on_outcome(decision, error)
         return self
+
+
+def _why_skip_now(api: OCISnapshotsApi, snapshot_id: int) -> str | None:
+    """Why a snapshot planned for deletion must be left alone now; None to delete it.
+
+    A look as late as can be: between the plan and this deletion, a restore may have made the
+    snapshot current, or someone may have deleted it.
+
+    :raises ApiException: the look itself failed.
+    """
+    try:
+        now = api.snapshots_get_0(snapshot_id)
+    except NotFoundError:
+        return "gone by the time of its deletion"
+    if now is None:
+        raise ResponseDecodeError(
+            reason=f"snapshots_get_0 answered null for snapshot {snapshot_id}, so it was not "
+            "deleted: whether it had become current could not be told"
+        )
+    reason = _system_reason(now) or _current_reason(now)
+    return None if reason is None else f"{reason} by the time of its deletion (not deleted)"
 
 
 def plan_prune(
@@ -185,7 +227,7 @@ def prune_snapshots(
     >>> plan = pyodk.prune_snapshots(api, 56, keep=3)   # a dry run: nothing is deleted
     >>> for decision in plan.delete:
     ...     print(decision.snapshot.id, decision.reason)
-    >>> plan.execute(api)                               # deletes exactly what was shown
+    >>> plan.execute(api)                               # deletes what was shown, if still safe
 
     :param OCISnapshotsApi api: the API object to call.
     :param int instance_id: Instance id (required)

@@ -601,6 +601,27 @@ def test_prune_prints_its_plan_as_a_table(cli: Cli) -> None:
     assert err == "pyodk: nothing to delete\n"
 
 
+def test_prune_reports_a_snapshot_it_skipped(cli: Cli) -> None:
+    # Restored (made current) between the plan and its deletion, as the fresh look shows.
+    now_current = {"Id": 5002, "Name": "before-nginx-upgrade", "IsSystem": False, "IsCurrent": True}
+    cli.server.inject(
+        "malformed", count=2, method="GET", path="/services/snapshots/5002", body=now_current
+    )
+    code, out, err = cli("snapshot prune --instance 56 --keep 1 --yes --poll-interval 0 -o table")
+    assert code == 0, err  # the rules at work: not a failure
+    assert out.splitlines()[-3:] == [
+        "deleted snapshot 5003 (php8-experiment)",
+        "skipped snapshot 5002 (before-nginx-upgrade): current snapshot by the time of its "
+        "deletion (not deleted)",
+        "deleted 1 of 2 snapshots",
+    ]
+    code, out, err = cli("snapshot prune --instance 56 --keep 1 --yes --poll-interval 0 -o json")
+    assert code == 0, err
+    [skipped] = json.loads(out)["Delete"]
+    assert (skipped["Snapshot"]["Id"], skipped["Deleted"], skipped["Error"]) == (5002, False, None)
+    assert skipped["Skipped"].startswith("current snapshot by the time of its deletion")
+
+
 def test_version() -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "pyodk", "--version"],

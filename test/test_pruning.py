@@ -248,6 +248,58 @@ def test_the_current_snapshot_survives_a_prune_to_zero(env: Env) -> None:
     assert env.server.current_snapshot_id(WEB) == 5002
 
 
+def test_a_snapshot_that_became_current_after_the_plan_is_not_deleted(env: Env) -> None:
+    plan = pyodk.prune_snapshots(env.api, WEB, 1)
+    assert ids(plan.delete) == [5002, 5003]
+    pyodk.restore_snapshot_and_wait(env.api, 5002, **env.wait())  # made current meanwhile
+    outcomes: list[tuple[int | None, object]] = []
+    plan.execute(env.api, on_outcome=lambda d, e: outcomes.append((d.snapshot.id, e)), **env.wait())
+    [(skipped, why)] = plan.skipped
+    assert skipped.snapshot.id == 5002
+    assert why == "current snapshot by the time of its deletion (not deleted)"
+    assert ids(plan.deleted) == [5003] and plan.failed == [] and plan.ok
+    assert outcomes == [(5003, None)]  # called for deletions made or refused, not for skips
+    assert env.deletions() == ["/services/snapshots/5003"]
+    assert env.server.snapshot_ids(WEB) == [5001, 5002, 5004]
+
+
+def test_a_snapshot_gone_or_changed_since_the_plan_is_skipped(env: Env) -> None:
+    plan = pyodk.prune_snapshots(env.api, WEB, 1)
+    pyodk.delete_snapshot_and_wait(env.api, 5002, **env.wait())  # deleted elsewhere meanwhile
+    # And the fresh look at 5003 answers without IsCurrent: it may be current, so it stays.
+    env.server.inject(
+        "malformed",
+        method="GET",
+        path="/services/snapshots/5003",
+        body={"Id": 5003, "IsSystem": False},
+    )
+    env.server.clear_requests()
+    plan.execute(env.api, **env.wait())
+    assert [(d.snapshot.id, why) for d, why in plan.skipped] == [
+        (5002, "gone by the time of its deletion"),
+        (
+            5003,
+            "IsCurrent unknown: may be the current snapshot by the time of its deletion "
+            "(not deleted)",
+        ),
+    ]
+    assert plan.deleted == [] and plan.ok
+    assert env.deletions() == []
+
+
+def test_a_fresh_look_that_fails_is_a_failed_deletion(env: Env) -> None:
+    plan = pyodk.prune_snapshots(env.api, WEB, 0)
+    env.server.inject("status", status=500, method="GET", path="/services/snapshots/5002")
+    env.server.inject("malformed", method="GET", path="/services/snapshots/5003", body="null")
+    plan.execute(env.api, **env.wait())
+    [(first, error), (second, null)] = plan.failed
+    assert first.snapshot.id == 5002 and isinstance(error, pyodk.ServerError)
+    assert second.snapshot.id == 5003 and isinstance(null, pyodk.ResponseDecodeError)
+    assert "snapshots_get_0 answered null for snapshot 5003" in str(null)
+    assert plan.deleted == [] and not plan.ok
+    assert env.deletions() == []
+
+
 def test_an_unknown_instance_is_an_error_not_an_empty_plan(env: Env) -> None:
     with pytest.raises(pyodk.NotFoundError):
         pyodk.prune_snapshots(env.api, 999999, 1, dry_run=False, **env.wait())

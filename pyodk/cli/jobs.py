@@ -187,18 +187,23 @@ def _run_prune(args: argparse.Namespace, session: Session) -> int:
     else:
 
         def report(decision: PruneDecision, error: PyodkError | None) -> None:
-            what = f"snapshot {decision.snapshot.id} ({decision.snapshot.name})"
             if error is not None:
-                session.error(f"{what} was not deleted: {one_line(error)}")
+                session.error(f"{_described(decision)} was not deleted: {one_line(error)}")
             elif table:
-                session.say(f"deleted {what}")
+                session.say(f"deleted {_described(decision)}")
 
         plan.execute(api, on_outcome=report, **wait_options(args, session.progress))
         if table:
+            for decision, why in plan.skipped:
+                session.say(f"skipped {_described(decision)}: {why}")
             session.say(f"deleted {len(plan.deleted)} of {_snapshots(len(plan.delete))}")
     if not table:
         session.show(_plan_json(plan))
     return 0 if plan.ok else 1
+
+
+def _described(decision: PruneDecision) -> str:
+    return f"snapshot {decision.snapshot.id} ({decision.snapshot.name})"
 
 
 def _snapshots(count: int) -> str:
@@ -230,6 +235,7 @@ def _plan_json(plan: PrunePlan) -> dict[str, Any]:
     from pyodk.cli.session import one_line
 
     errors = {id(decision): one_line(error) for decision, error in plan.failed}
+    skips = {id(decision): why for decision, why in plan.skipped}
     deleted = {id(decision) for decision in plan.deleted}
 
     def deletion(decision: PruneDecision) -> dict[str, Any]:
@@ -238,6 +244,7 @@ def _plan_json(plan: PrunePlan) -> dict[str, Any]:
             "Reason": decision.reason,
             "Deleted": id(decision) in deleted,
             "Error": errors.get(id(decision)),
+            "Skipped": skips.get(id(decision)),
         }
 
     return {
