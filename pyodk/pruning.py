@@ -239,13 +239,25 @@ def prune_snapshots(
     :return: PrunePlan
     :raises ApiTypeError, ApiValueError: ``keep`` is not an int of 0 or more; nothing was sent.
     :raises ApiException: listing the instance's snapshots failed (NotFoundError: no such
-        instance); nothing was deleted. Failed deletions are not raised: see ``PrunePlan.failed``.
+        instance; ResponseDecodeError: a null where a snapshot should be); nothing was deleted.
+        Failed deletions are not raised: see ``PrunePlan.failed``.
     """
     from pyodk.pagination import paginate
 
     _check_keep(keep)
+    snapshots: list[Snapshot] = []
     # The listing of the instance itself: an unknown instance is a 404, not an empty plan.
-    snapshots = list(paginate(api.instances_get_snapshots, instance_id))
+    pages = paginate(api.instances_get_snapshots, instance_id).by_page()
+    for number, page in enumerate(pages, start=1):
+        for position, snapshot in enumerate(page, start=1):
+            # Nothing can be said of a snapshot that is not there, not even whether it is current.
+            if snapshot is None:
+                raise ResponseDecodeError(
+                    reason=f"instances_get_snapshots (instance {instance_id}) answered page "
+                    f"{number} with a null item {position} of {len(page)} instead of a Snapshot; "
+                    "nothing was deleted"
+                )
+        snapshots += page
     kept, delete = plan_prune(snapshots, keep)
     plan = PrunePlan(instance_id, keep, kept, delete)
     if not dry_run:

@@ -486,6 +486,19 @@ def test_a_warning_is_one_line(in_process: FakeOktawaveServer) -> None:
     assert line.startswith("pyodk: warning: verify_ssl is False: TLS certificates are not checked")
 
 
+def test_prune_of_a_listing_with_a_null_item_is_one_error_line(
+    in_process: FakeOktawaveServer,
+) -> None:
+    listing = {"Items": [{"Id": 5002, "IsSystem": False}, None], "Meta": {"Total": 2}}
+    in_process.inject(
+        "malformed", method="GET", path="/services/instances/56/snapshots", body=listing
+    )
+    done = run_pyodk("snapshot prune --instance 56 --keep 0 --yes", env=env_of(in_process))
+    assert done.returncode == 1 and done.stdout == ""
+    assert "instances_get_snapshots" in one_error_line(done)
+    assert [r.method for r in in_process.requests] == ["GET"]
+
+
 def test_debug_logs_requests_on_stderr_without_the_token(in_process: FakeOktawaveServer) -> None:
     done = run_pyodk("--debug snapshot list --instance 57", env=env_of(in_process))
     assert done.returncode == 0

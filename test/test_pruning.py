@@ -300,6 +300,18 @@ def test_a_fresh_look_that_fails_is_a_failed_deletion(env: Env) -> None:
     assert env.deletions() == []
 
 
+def test_a_null_item_in_the_listing_is_a_decode_error_and_nothing_is_deleted(env: Env) -> None:
+    listing = {"Items": [{"Id": 5002, "IsSystem": False}, None], "Meta": {"Total": 2}}
+    env.server.inject(
+        "malformed", method="GET", path="/services/instances/56/snapshots", body=listing
+    )
+    with pytest.raises(pyodk.PyodkError) as raised:
+        pyodk.prune_snapshots(env.api, WEB, 0, dry_run=False, **env.wait())
+    assert isinstance(raised.value, (pyodk.ResponseDecodeError, pyodk.PaginationError))
+    assert "instances_get_snapshots" in str(raised.value) and "page 1" in str(raised.value)
+    assert env.deletions() == []
+
+
 def test_an_unknown_instance_is_an_error_not_an_empty_plan(env: Env) -> None:
     with pytest.raises(pyodk.NotFoundError):
         pyodk.prune_snapshots(env.api, 999999, 1, dry_run=False, **env.wait())
