@@ -311,10 +311,10 @@ _TICKET_JOBS: dict[str, tuple[str, Build]] = {
 _PRUNE_RULES = """\
 prune keeps the N newest user snapshots of the instance by creation date, and never deletes the
 current snapshot or a system snapshot (system snapshots do not count towards N), nor one it cannot
-tell is neither. Without --yes it
-prints its plan and deletes nothing. With --yes it deletes the others oldest first, one at a time,
-each followed to its end; a refusal is reported and the rest go on, and the exit status is 1 if
-any deletion failed.
+tell is neither. Without --yes it prints its plan and deletes nothing. With --yes it deletes the
+others oldest first, one at a time, each followed to its end and looked at again just before, so
+that one made current meanwhile is skipped; a refusal is reported and the rest go on, and the exit
+status is 1 if any deletion failed.
 """
 
 _TICKET_NOTE = """\
