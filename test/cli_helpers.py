@@ -16,7 +16,7 @@ import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Generous: a command that hangs fails the test instead of the suite.
@@ -99,16 +99,30 @@ def pyodk_command(command: str = "", *more: str) -> list[str]:
     return [sys.executable, "-m", "pyodk", *shlex.split(command), *more]
 
 
+#: ``run_pyodk(..., stdout=CLOSED)``: standard output closed, as a shell's ``>&-`` leaves it.
+CLOSED = "closed"
+
+
 def run_pyodk(
-    command: str = "", *more: str, env: Mapping[str, str], stdin: str | None = None
+    command: str = "",
+    *more: str,
+    env: Mapping[str, str],
+    stdin: str | None = None,
+    stdout: int | IO[Any] | str = subprocess.PIPE,
 ) -> subprocess.CompletedProcess[str]:
+    """``pyodk COMMAND MORE...`` in a child process; standard error is captured, and standard
+    output too unless ``stdout`` says where it goes (a file, a descriptor, or CLOSED)."""
+    argv = pyodk_command(command, *more)
+    if stdout == CLOSED:
+        argv = ["sh", "-c", 'exec "$@" >&-', "sh", *argv]
     return subprocess.run(
-        pyodk_command(command, *more),
+        argv,
         cwd=ROOT,
         env=dict(env),
         input=stdin,
         stdin=None if stdin is not None else subprocess.DEVNULL,
-        capture_output=True,
+        stdout=None if stdout == CLOSED else stdout,
+        stderr=subprocess.PIPE,
         text=True,
         timeout=TIMEOUT,
         check=False,

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from cli_helpers import (
+    CLOSED,
     ROOT,
     TIMEOUT,
     FakeProcess,
@@ -209,7 +210,7 @@ def test_query_options_are_sent_by_their_wire_names_and_types(
     assert request.query == {
         "statusId": ["136"],
         "creationDateFrom": ["2026-01-02T03:04:05+00:00"],
-        # A datetime without an offset means UTC.
+        # A datetime without an offset is in Configuration.assumed_timezone: UTC by default.
         "creationDateTo": ["2026-02-01T00:00:00+00:00"],
         "pageSize": ["5"],
         "orderBy": ["creationDate"],
@@ -294,6 +295,25 @@ def test_snapshot_list_walks_every_page(in_process: FakeOktawaveServer) -> None:
     assert len(in_process.requests) == 2
 
 
+@pytest.mark.parametrize(
+    ("command", "answer"),
+    [
+        ("oci-snapshots snapshots-get-0 5002", {"kind": "malformed", "body": "null"}),
+        # One of the seven operations whose contract declares no answer at all.
+        ("account account-delete-ssh-key 7", {"kind": "status", "status": 200, "body": "{}"}),
+    ],
+)
+def test_json_output_of_no_data_is_null(
+    command: str, answer: dict[str, Any], in_process: FakeOktawaveServer
+) -> None:
+    in_process.inject(**answer, count=2)
+    done = run_pyodk(command, env=env_of(in_process))
+    assert ok_json(done) is None
+    assert done.stdout == "null\n"
+    table = run_pyodk(command, "-o", "table", env=env_of(in_process))
+    assert table.returncode == 0 and table.stdout == ""  # nothing to show a person
+
+
 def test_wait_on_a_generic_operation_that_answers_a_ticket(in_process: FakeOktawaveServer) -> None:
     done = run_pyodk(
         f"oci-snapshots snapshots-restore 5002 --wait {FAST_WAIT}", env=env_of(in_process)
@@ -317,6 +337,56 @@ def test_a_usage_error_exits_2_and_sends_nothing(in_process: FakeOktawaveServer)
     assert in_process.requests == []
 
 
+def test_rename_says_when_the_kept_description_cannot_be_sent_back(
+    in_process: FakeOktawaveServer,
+) -> None:
+    # Made elsewhere (the panel, an older API) with a '/', which an update refuses.
+    in_process.inject(
+        "malformed", method="GET", path="/services/snapshots/5002", body={"Description": "a/b"}
+    )
+    done = run_pyodk("snapshot rename 5002 --name renamed", env=env_of(in_process))
+    assert done.returncode == 1 and done.stdout == ""  # the GET had gone out: no usage error
+    line = one_error_line(done)
+    assert "description of snapshot 5002 cannot be sent back as it is" in line
+    assert "must not contain '/'" in line and "give --description" in line
+    assert [r.method for r in in_process.requests] == ["GET"]  # and nothing was changed
+
+    renamed = ok_json(
+        run_pyodk("snapshot rename 5002 --name renamed --description ab", env=env_of(in_process))
+    )
+    assert (renamed["Name"], renamed["Description"]) == ("renamed", "ab")
+
+
+# A byte that is not UTF-8 comes into Python's argv as a lone surrogate (\\udcff for 0xff).
+NOT_UTF8 = "ab\udcff"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "where"),
+    [
+        (("snapshot", "create", "56", "--name", NOT_UTF8), "argument --name"),
+        (("snapshot", "rename", "5002", "--name", "n", "--description", NOT_UTF8), "--description"),
+        (("snapshot", "list", "--fields", NOT_UTF8), "argument --fields"),
+        (("oci-snapshots", "snapshots-get", "--fields", NOT_UTF8), "argument --fields"),  # query
+        (("dictionaries", "dictionaries-get-dictionaries-items", NOT_UTF8), "argument IDS"),  # path
+        (("oci-snapshots", "instances-post-snapshot", "56", "--name", NOT_UTF8), "--name"),  # body
+        (("oci-snapshots", "snapshots-put", "5002", "--body", f'{{"Name": "{NOT_UTF8}"}}'), "Name"),
+        # JSON's own escapes can spell a lone surrogate too:
+        (("oci-snapshots", "snapshots-put", "5002", "--body", '{"Name": "a\\ud800"}'), "Name"),
+        (("--api-url", f"http://127.0.0.1:9/{NOT_UTF8}", "snapshot", "list"), "--api-url"),
+    ],
+)
+def test_text_that_is_not_unicode_is_a_usage_error_wherever_it_goes(
+    arguments: tuple[str, ...], where: str, in_process: FakeOktawaveServer
+) -> None:
+    done = run_pyodk("", *arguments, env=env_of(in_process))
+    assert done.returncode == 2 and done.stdout == ""
+    assert "Traceback" not in done.stderr
+    last = done.stderr.splitlines()[-1]
+    assert where in last and "not valid Unicode text" in last, last
+    assert in_process.requests == []
+
+
 def test_an_api_error_exits_1_with_one_line(in_process: FakeOktawaveServer) -> None:
     done = run_pyodk("oci-snapshots snapshots-get-0 999999", env=env_of(in_process))
     assert done.returncode == 1 and done.stdout == ""
@@ -333,6 +403,27 @@ def test_a_failed_ticket_exits_1_naming_it(in_process: FakeOktawaveServer) -> No
     assert line.startswith("pyodk: error: TicketFailedError: ticket 880001")
     assert "Error (Status 137)" in line
     assert 5002 in in_process.snapshot_ids(56)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "snapshot create 56 --name n --wait",
+        "oci-snapshots instances-post-snapshot 56 --name n --wait",
+    ],
+)
+def test_a_refusal_after_sending_exits_1_not_as_a_usage_error(
+    command: str, in_process: FakeOktawaveServer
+) -> None:
+    # The POST went out, so the snapshot may well exist: an answer pyodk cannot follow (a
+    # ticket without an Id) is a failure to report, not a command line to put right.
+    in_process.inject("malformed", method="POST", body={"Progress": 0})
+    done = run_pyodk(f"{command} {FAST_WAIT}", env=env_of(in_process))
+    assert done.returncode == 1 and done.stdout == ""
+    line = one_error_line(done)
+    assert "ticket" in line and "usage:" not in done.stderr
+    assert done.stderr == line + "\n"
+    assert [r.method for r in in_process.requests][-1] == "POST"
 
 
 def test_prune_reports_a_refusal_goes_on_and_exits_1(in_process: FakeOktawaveServer) -> None:
@@ -352,6 +443,60 @@ def test_prune_reports_a_refusal_goes_on_and_exits_1(in_process: FakeOktawaveSer
     ]
     assert "ConflictError" in plan["Delete"][0]["Error"]
     assert in_process.snapshot_ids(56) == [5001, 5002, 5004]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("command", ["snapshot list --instance 56", "--help"])
+def test_output_that_cannot_be_written_is_one_error_line(
+    command: str, in_process: FakeOktawaveServer
+) -> None:
+    with open("/dev/full", "w") as full:
+        done = run_pyodk(command, env=env_of(in_process), stdout=full)
+    assert done.returncode == 1
+    assert done.stderr == "pyodk: error: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a POSIX pipe")
+def test_a_reader_that_went_away_is_no_error_worth_a_word(in_process: FakeOktawaveServer) -> None:
+    # `pyodk snapshot list | head -1`: head has read its line and gone when pyodk writes more.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = run_pyodk("snapshot list --instance 56", env=env_of(in_process), stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1 and done.stderr == ""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="closes standard output as a POSIX shell does")
+def test_a_closed_standard_output_is_refused_before_sending(
+    in_process: FakeOktawaveServer,
+) -> None:
+    done = run_pyodk("snapshot create 56 --name n", env=env_of(in_process), stdout=CLOSED)
+    assert done.returncode == 1
+    assert done.stderr == "pyodk: error: cannot write the output: standard output is closed\n"
+    assert in_process.requests == []  # no snapshot made whose ticket nobody would see
+
+
+def test_a_warning_is_one_line(in_process: FakeOktawaveServer) -> None:
+    env = env_of(in_process) | {"OKTAWAVE_ODK_API_SKIP_TLS": "1"}
+    done = run_pyodk("snapshot list --instance 57", env=env)
+    assert len(ok_json(done)) == 2
+    [line] = done.stderr.splitlines()  # no source line, no file name
+    assert line.startswith("pyodk: warning: verify_ssl is False: TLS certificates are not checked")
+
+
+def test_prune_of_a_listing_with_a_null_item_is_one_error_line(
+    in_process: FakeOktawaveServer,
+) -> None:
+    listing = {"Items": [{"Id": 5002, "IsSystem": False}, None], "Meta": {"Total": 2}}
+    in_process.inject(
+        "malformed", method="GET", path="/services/instances/56/snapshots", body=listing
+    )
+    done = run_pyodk("snapshot prune --instance 56 --keep 0 --yes", env=env_of(in_process))
+    assert done.returncode == 1 and done.stdout == ""
+    assert "instances_get_snapshots" in one_error_line(done)
+    assert [r.method for r in in_process.requests] == ["GET"]
 
 
 def test_debug_logs_requests_on_stderr_without_the_token(in_process: FakeOktawaveServer) -> None:

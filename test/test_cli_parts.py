@@ -125,6 +125,33 @@ def test_every_parameter_and_field_of_every_operation_is_reachable(api_class: st
         assert args.target == (api_class, name)
         for dest, value in expected.items():
             assert getattr(args, dest) == value, (name, dest)
+        assert unchecked_text(args.command_parser) == [], name
+
+
+def unchecked_text(parser: argparse.ArgumentParser) -> list[str]:
+    """The options of a parser that take any text as it comes: a byte that is not UTF-8 would
+    pass them (as a lone surrogate) and fail only when the request is made."""
+    return [
+        action.dest
+        for action in parser._actions
+        if action.nargs != 0 and action.choices is None and action.type in (None, str)
+    ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "snapshot list",
+        "snapshot create 56 --name n",
+        "snapshot rename 5002 --name n",
+        "snapshot restore 5002",
+        "snapshot delete 5002",
+        "snapshot prune --instance 56 --keep 1",
+        "ticket wait 880001",
+    ],
+)
+def test_every_job_option_checks_its_text(command: str) -> None:
+    assert unchecked_text(CommandTree().parse(shlex.split(command)).command_parser) == []
 
 
 def test_the_top_level_help_loads_no_api_module_and_no_http_library() -> None:
@@ -196,15 +223,29 @@ def test_values_convert_or_say_what_was_expected() -> None:
             "2026-11-02T10:15:30.1234567Z",
             datetime.datetime(2026, 11, 2, 10, 15, 30, 123456, tzinfo=UTC),
         ),
-        ("2026-11-02T10:15:30", datetime.datetime(2026, 11, 2, 10, 15, 30, tzinfo=UTC)),
-        ("2026-11-02", datetime.datetime(2026, 11, 2, tzinfo=UTC)),
+        # Without an offset: left for the client's Configuration.assumed_timezone.
+        ("2026-11-02T10:15:30", datetime.datetime(2026, 11, 2, 10, 15, 30)),
+        ("2026-11-02", datetime.datetime(2026, 11, 2)),
     ],
 )
-def test_datetimes_are_iso_8601_and_without_an_offset_utc(
-    text: str, expected: datetime.datetime
-) -> None:
+def test_datetimes_are_iso_8601(text: str, expected: datetime.datetime) -> None:
     value = values.iso_datetime(text)
-    assert value == expected and value.tzinfo is not None
+    assert value == expected and (value.tzinfo is None) == (expected.tzinfo is None)
+
+
+def test_text_must_be_valid_unicode() -> None:
+    assert values.unicode_text("zażółć") == "zażółć"
+    with pytest.raises(argparse.ArgumentTypeError, match=r"'ab\\udcff' is not valid Unicode"):
+        values.unicode_text("ab\udcff")
+    assert values.json_document('{"Name": "zażółć \\ud83d\\ude00"}')["Name"] == "zażółć 😀"
+    for document, where in [
+        ('{"Items": [{"Name": "ok"}, {"Name": "\\udc00"}]}', "'Items[1].Name'"),
+        ('{"\\ud800": 1}', "'\\ud800'"),
+        ('"\\ud800"', "the JSON given is not"),
+    ]:
+        with pytest.raises(argparse.ArgumentTypeError, match="not valid Unicode") as refused:
+            values.json_document(document)
+        assert where in str(refused.value)
 
 
 def test_json_comes_inline_from_a_file_or_from_stdin(
@@ -234,32 +275,34 @@ def body_args(**given: Any) -> argparse.Namespace:
 
 def test_a_body_holds_what_was_given_and_nothing_else() -> None:
     command = pyodk.CreateUpdateSnapshotCommand
-    built = build_body(command, body_args(name="n"), required=True)
+    built = build_body(command, body_args(name="n"), required=True, tz=UTC)
     assert built is not None and built.to_json() == {"Name": "n"}  # no placeholder description
-    both = build_body(command, body_args(name="n", body={"description": "d", "NAME": "x"}), True)
+    both = build_body(
+        command, body_args(name="n", body={"description": "d", "NAME": "x"}), True, UTC
+    )
     assert both is not None and both.to_json() == {"Name": "n", "Description": "d"}
 
 
 def test_a_body_refuses_missing_unknown_and_mistyped_keys() -> None:
     command = pyodk.CreateUpdateSnapshotCommand
     with pytest.raises(UsageError, match="needs --name"):
-        build_body(command, body_args(description="d"), required=True)
+        build_body(command, body_args(description="d"), required=True, tz=UTC)
     with pytest.raises(UsageError, match="has no key 'Title'.*Name, Description"):
-        build_body(command, body_args(body={"Title": "x"}), required=True)
+        build_body(command, body_args(body={"Title": "x"}), required=True, tz=UTC)
     with pytest.raises(UsageError, match="--body: .*expected a string"):
-        build_body(command, body_args(body={"Name": ["x"]}), required=True)
+        build_body(command, body_args(body={"Name": ["x"]}), required=True, tz=UTC)
     with pytest.raises(UsageError, match="must be a JSON object"):
-        build_body(command, body_args(body=[1]), required=True)
+        build_body(command, body_args(body=[1]), required=True, tz=UTC)
     with pytest.raises(pyodk.ApiValueError, match="`name`"):
-        build_body(command, body_args(name="a|b"), required=True)
+        build_body(command, body_args(name="a|b"), required=True, tz=UTC)
 
 
 def test_nested_objects_come_through_body_and_an_optional_empty_body_is_not_sent() -> None:
     model = pyodk.UpdateTemplateCommand
     document = {"TemplateDescriptions": [{"LanguageId": 1, "Description": "Ubuntu"}]}
-    built = build_body(model, body_args(name="t", body=document), required=True)
+    built = build_body(model, body_args(name="t", body=document), required=True, tz=UTC)
     assert built is not None and built.to_json() == {"Name": "t", **document}
-    assert build_body(model, body_args(), required=False) is None
+    assert build_body(model, body_args(), required=False, tz=UTC) is None
 
 
 # ------------------------------------------------------------------ output
@@ -460,6 +503,8 @@ def test_help_at_every_level(arguments: tuple[str, ...], expected: list[str], cl
         (("oci-snapshots", "snapshots-get", "--page-size", "0"), "`--page-size` must be"),
         (("oci-snapshots", "snapshots-put", "5002", "--name", "a/b"), "`--name`, must not contain"),
         (("snapshot", "create", "56", "--name", "a%b"), "`--name`, must not contain '%'"),
+        # Checked before the description it keeps is fetched:
+        (("snapshot", "rename", "5002", "--name", "a|b"), "`--name`, must not contain '|'"),
         (("snapshot", "prune", "--instance", "56", "--keep", "-1"), "`--keep` must be 0 or more"),
         (("oci-snapshots", "snapshots-get-0", "3000000000"), "`ID` must fit in a 32-bit"),
         (("oci-snapshots", "snapshots-get", "--all-pages", "--page-number", "2"), "--all-pages"),
@@ -473,6 +518,35 @@ def test_usage_errors_exit_2_and_send_nothing(
     assert err.startswith("usage: pyodk")
     assert message in err.splitlines()[-1]
     assert cli.server.requests == []
+
+
+WARSAW_WINTER = datetime.timezone(datetime.timedelta(hours=1), "CET")
+
+
+@pytest.mark.parametrize(
+    ("assumed", "naive_sent"),
+    [(WARSAW_WINTER, "2026-01-02T03:04:05+01:00"), (None, "2026-01-02T03:04:05")],
+)
+def test_a_datetime_without_an_offset_is_in_the_client_s_assumed_timezone(
+    assumed: datetime.tzinfo | None, naive_sent: str, cli: Cli
+) -> None:
+    # The same rule as for the API's own datetimes: one setting, not a UTC of the CLI's own.
+    default = pyodk.Configuration()
+    default.assumed_timezone = assumed
+    pyodk.Configuration.set_default(default)
+    code, _, err = cli(
+        "tickets tickets-get --creation-date-from 2026-01-02T03:04:05 "
+        "--creation-date-to 2026-01-02T03:04:05Z"
+    )
+    assert code == 0, err
+    code, _, err = cli(
+        "oci-events instances-delete-events 56 --date-from 2026-01-02T03:04:05 "
+        """--body '{"DateTo": "2026-01-02T03:04:05"}'"""
+    )
+    tickets, events = cli.server.requests
+    assert tickets.query["creationDateFrom"] == [naive_sent]
+    assert tickets.query["creationDateTo"] == ["2026-01-02T03:04:05+00:00"]
+    assert events.json == {"DateFrom": naive_sent, "DateTo": naive_sent}
 
 
 def test_a_connection_error_exits_1_with_one_line(
@@ -525,6 +599,27 @@ def test_prune_prints_its_plan_as_a_table(cli: Cli) -> None:
     ]
     code, out, err = cli("snapshot prune --instance 56 --keep 1 -o table")
     assert err == "pyodk: nothing to delete\n"
+
+
+def test_prune_reports_a_snapshot_it_skipped(cli: Cli) -> None:
+    # Restored (made current) between the plan and its deletion, as the fresh look shows.
+    now_current = {"Id": 5002, "Name": "before-nginx-upgrade", "IsSystem": False, "IsCurrent": True}
+    cli.server.inject(
+        "malformed", count=2, method="GET", path="/services/snapshots/5002", body=now_current
+    )
+    code, out, err = cli("snapshot prune --instance 56 --keep 1 --yes --poll-interval 0 -o table")
+    assert code == 0, err  # the rules at work: not a failure
+    assert out.splitlines()[-3:] == [
+        "deleted snapshot 5003 (php8-experiment)",
+        "skipped snapshot 5002 (before-nginx-upgrade): current snapshot by the time of its "
+        "deletion (not deleted)",
+        "deleted 1 of 2 snapshots",
+    ]
+    code, out, err = cli("snapshot prune --instance 56 --keep 1 --yes --poll-interval 0 -o json")
+    assert code == 0, err
+    [skipped] = json.loads(out)["Delete"]
+    assert (skipped["Snapshot"]["Id"], skipped["Deleted"], skipped["Error"]) == (5002, False, None)
+    assert skipped["Skipped"].startswith("current snapshot by the time of its deletion")
 
 
 def test_version() -> None:

@@ -97,17 +97,45 @@ def test_creation_dates_compare_as_moments_whatever_their_offset() -> None:
     assert ids(keep) == [2] and ids(delete) == [1]
 
 
-def test_naive_creation_dates_are_taken_as_utc_among_aware_ones() -> None:
-    # What a Configuration with assumed_timezone=None decodes: sorting must not raise TypeError.
-    # Naive 12:00 is 12:00 UTC, later than 13:00 in Warsaw's summer time (11:00 UTC).
-    snapshots = [snapshot(1, at(5, 12, tz=None)), snapshot(2, at(5, 13, WARSAW_SUMMER))]
+def test_naive_creation_dates_are_compared_among_themselves() -> None:
+    # What a Configuration with assumed_timezone=None decodes when the API leaves the offset out:
+    # no time zone is made up for them, and among themselves they compare as they read.
+    snapshots = [snapshot(1, at(5, 12, tz=None)), snapshot(2, at(5, 13, tz=None))]
     keep, delete = plan_prune(snapshots, 1)
-    assert ids(keep) == [1] and ids(delete) == [2]
+    assert ids(keep) == [2] and ids(delete) == [1]
+
+
+def test_naive_creation_dates_among_aware_ones_cannot_be_placed_so_are_kept() -> None:
+    # Naive 12:00 could be before or after 11:00 UTC: which is older depends on a time zone
+    # that the client was told not to assume. Keeping is the safe side.
+    snapshots = [
+        snapshot(1, at(5, 12, tz=None)),
+        snapshot(2, at(5, 13, WARSAW_SUMMER)),
+        snapshot(3, at(5, 14, WARSAW_SUMMER)),
+    ]
+    keep, delete = plan_prune(snapshots, 1)
+    assert ids(keep) == [1, 3] and ids(delete) == [2]
+    assert keep[0].reason == "creation date without an offset among ones with (never deleted)"
 
 
 def test_equal_creation_dates_rank_the_higher_id_as_newer() -> None:
     keep, delete = plan_prune([snapshot(7, at(1)), snapshot(8, at(1))], 1)
     assert ids(keep) == [8] and ids(delete) == [7]
+
+
+def test_unknown_is_system_or_is_current_is_kept() -> None:
+    # E.g. listed with a fields filter that left the flag out: None is not False.
+    snapshots = [
+        pyodk.Snapshot(id=1, name="s1", creation_date=at(1), is_current=False),  # no IsSystem
+        pyodk.Snapshot(id=2, name="s2", creation_date=at(2), is_system=False),  # no IsCurrent
+        snapshot(3, at(3)),
+        snapshot(4, at(4)),
+    ]
+    keep, delete = plan_prune(snapshots, 1)
+    # 1 may be a system snapshot: kept, and not counted among the newest user snapshots.
+    assert ids(keep) == [4, 2, 1] and ids(delete) == [3]
+    assert keep[1].reason == "IsCurrent unknown: may be the current snapshot (never deleted)"
+    assert keep[2].reason == "IsSystem unknown: may be a system snapshot (never deleted)"
 
 
 def test_a_snapshot_that_cannot_be_placed_is_kept() -> None:
@@ -218,6 +246,70 @@ def test_the_current_snapshot_survives_a_prune_to_zero(env: Env) -> None:
     assert ids(plan.deleted) == [5003, 5004]
     assert env.server.snapshot_ids(WEB) == [5001, 5002]
     assert env.server.current_snapshot_id(WEB) == 5002
+
+
+def test_a_snapshot_that_became_current_after_the_plan_is_not_deleted(env: Env) -> None:
+    plan = pyodk.prune_snapshots(env.api, WEB, 1)
+    assert ids(plan.delete) == [5002, 5003]
+    pyodk.restore_snapshot_and_wait(env.api, 5002, **env.wait())  # made current meanwhile
+    outcomes: list[tuple[int | None, object]] = []
+    plan.execute(env.api, on_outcome=lambda d, e: outcomes.append((d.snapshot.id, e)), **env.wait())
+    [(skipped, why)] = plan.skipped
+    assert skipped.snapshot.id == 5002
+    assert why == "current snapshot by the time of its deletion (not deleted)"
+    assert ids(plan.deleted) == [5003] and plan.failed == [] and plan.ok
+    assert outcomes == [(5003, None)]  # called for deletions made or refused, not for skips
+    assert env.deletions() == ["/services/snapshots/5003"]
+    assert env.server.snapshot_ids(WEB) == [5001, 5002, 5004]
+
+
+def test_a_snapshot_gone_or_changed_since_the_plan_is_skipped(env: Env) -> None:
+    plan = pyodk.prune_snapshots(env.api, WEB, 1)
+    pyodk.delete_snapshot_and_wait(env.api, 5002, **env.wait())  # deleted elsewhere meanwhile
+    # And the fresh look at 5003 answers without IsCurrent: it may be current, so it stays.
+    env.server.inject(
+        "malformed",
+        method="GET",
+        path="/services/snapshots/5003",
+        body={"Id": 5003, "IsSystem": False},
+    )
+    env.server.clear_requests()
+    plan.execute(env.api, **env.wait())
+    assert [(d.snapshot.id, why) for d, why in plan.skipped] == [
+        (5002, "gone by the time of its deletion"),
+        (
+            5003,
+            "IsCurrent unknown: may be the current snapshot by the time of its deletion "
+            "(not deleted)",
+        ),
+    ]
+    assert plan.deleted == [] and plan.ok
+    assert env.deletions() == []
+
+
+def test_a_fresh_look_that_fails_is_a_failed_deletion(env: Env) -> None:
+    plan = pyodk.prune_snapshots(env.api, WEB, 0)
+    env.server.inject("status", status=500, method="GET", path="/services/snapshots/5002")
+    env.server.inject("malformed", method="GET", path="/services/snapshots/5003", body="null")
+    plan.execute(env.api, **env.wait())
+    [(first, error), (second, null)] = plan.failed
+    assert first.snapshot.id == 5002 and isinstance(error, pyodk.ServerError)
+    assert second.snapshot.id == 5003 and isinstance(null, pyodk.ResponseDecodeError)
+    assert "snapshots_get_0 answered null for snapshot 5003" in str(null)
+    assert plan.deleted == [] and not plan.ok
+    assert env.deletions() == []
+
+
+def test_a_null_item_in_the_listing_is_a_decode_error_and_nothing_is_deleted(env: Env) -> None:
+    listing = {"Items": [{"Id": 5002, "IsSystem": False}, None], "Meta": {"Total": 2}}
+    env.server.inject(
+        "malformed", method="GET", path="/services/instances/56/snapshots", body=listing
+    )
+    with pytest.raises(pyodk.PyodkError) as raised:
+        pyodk.prune_snapshots(env.api, WEB, 0, dry_run=False, **env.wait())
+    assert isinstance(raised.value, (pyodk.ResponseDecodeError, pyodk.PaginationError))
+    assert "instances_get_snapshots" in str(raised.value) and "page 1" in str(raised.value)
+    assert env.deletions() == []
 
 
 def test_an_unknown_instance_is_an_error_not_an_empty_plan(env: Env) -> None:

@@ -11,13 +11,15 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pyodk.cli.parser import CommandTree, Filler, add_common_options
-from pyodk.cli.values import integer
+from pyodk.cli.parser import CommandTree, Filler, UsageError, add_common_options
+from pyodk.cli.values import integer, unicode_text
 from pyodk.cli.waiting import add_wait_options, wait_options
 
 if TYPE_CHECKING:
+    from pyodk.api.oci_snapshots_api import OCISnapshotsApi
     from pyodk.cli.session import Session
     from pyodk.exceptions import PyodkError
+    from pyodk.models import CreateUpdateSnapshotCommand
     from pyodk.pruning import PruneDecision, PrunePlan
 
 #: Snapshots asked for per page when listing: few requests, even for a large tree.
@@ -32,6 +34,7 @@ def _build_list(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--fields",
+        type=unicode_text,
         metavar="KEYS",
         help="only these keys of each snapshot, e.g. Id,Name,CreationDate,IsCurrent",
     )
@@ -85,13 +88,39 @@ def _run_rename(args: argparse.Namespace, session: Session) -> int:
     from pyodk.models import CreateUpdateSnapshotCommand
 
     api = session.api("OCISnapshotsApi")
-    description = args.description
-    if description is None:
+    # Made first, so that a name the API would refuse is a usage error before anything is sent.
+    command = CreateUpdateSnapshotCommand(name=args.name, description=args.description)
+    if args.description is None:
         # The update replaces name and description together: keep the description it has.
-        description = api.snapshots_get_0(args.snapshot_id, fields="Description").description
-    command = CreateUpdateSnapshotCommand(name=args.name, description=description)
+        _keep_description(api, args.snapshot_id, command)
     session.show(api.snapshots_put(args.snapshot_id, command))
     return 0
+
+
+def _keep_description(
+    api: OCISnapshotsApi, snapshot_id: int, command: CreateUpdateSnapshotCommand
+) -> None:
+    """Give ``command`` the description the snapshot has.
+
+    :raises UsageError: an update cannot send it back (one made elsewhere with a '/'), or the
+        API answered no snapshot: the user must say which description to send.
+    """
+    from pyodk.cli.session import first_line
+    from pyodk.exceptions import ApiValueError
+
+    snapshot = api.snapshots_get_0(snapshot_id, fields="Description")
+    if snapshot is None:
+        problem = "the API answered no snapshot"
+    else:
+        try:
+            command.description = snapshot.description
+            return
+        except ApiValueError as refused:
+            problem = first_line(refused)
+    raise UsageError(
+        f"the description of snapshot {snapshot_id} cannot be sent back as it is ({problem}): "
+        "give --description to replace it"
+    )
 
 
 def _snapshot_ticket_job(start: str, start_and_wait: str) -> Build:
@@ -158,18 +187,23 @@ def _run_prune(args: argparse.Namespace, session: Session) -> int:
     else:
 
         def report(decision: PruneDecision, error: PyodkError | None) -> None:
-            what = f"snapshot {decision.snapshot.id} ({decision.snapshot.name})"
             if error is not None:
-                session.error(f"{what} was not deleted: {one_line(error)}")
+                session.error(f"{_described(decision)} was not deleted: {one_line(error)}")
             elif table:
-                session.say(f"deleted {what}")
+                session.say(f"deleted {_described(decision)}")
 
         plan.execute(api, on_outcome=report, **wait_options(args, session.progress))
         if table:
+            for decision, why in plan.skipped:
+                session.say(f"skipped {_described(decision)}: {why}")
             session.say(f"deleted {len(plan.deleted)} of {_snapshots(len(plan.delete))}")
     if not table:
         session.show(_plan_json(plan))
     return 0 if plan.ok else 1
+
+
+def _described(decision: PruneDecision) -> str:
+    return f"snapshot {decision.snapshot.id} ({decision.snapshot.name})"
 
 
 def _snapshots(count: int) -> str:
@@ -201,6 +235,7 @@ def _plan_json(plan: PrunePlan) -> dict[str, Any]:
     from pyodk.cli.session import one_line
 
     errors = {id(decision): one_line(error) for decision, error in plan.failed}
+    skips = {id(decision): why for decision, why in plan.skipped}
     deleted = {id(decision) for decision in plan.deleted}
 
     def deletion(decision: PruneDecision) -> dict[str, Any]:
@@ -209,6 +244,7 @@ def _plan_json(plan: PrunePlan) -> dict[str, Any]:
             "Reason": decision.reason,
             "Deleted": id(decision) in deleted,
             "Error": errors.get(id(decision)),
+            "Skipped": skips.get(id(decision)),
         }
 
     return {
@@ -241,10 +277,16 @@ def _add_name_options(parser: argparse.ArgumentParser, *, name_required: bool) -
     parser.add_argument(
         "--name",
         required=name_required,
+        type=unicode_text,
         metavar="NAME",
         help="1 to 500 characters, none of / \\ | < > %%",
     )
-    parser.add_argument("--description", metavar="TEXT", help="any text without / (default: none)")
+    parser.add_argument(
+        "--description",
+        type=unicode_text,
+        metavar="TEXT",
+        help="any text without / (default: none)",
+    )
 
 
 _SNAPSHOT_JOBS: dict[str, tuple[str, Build]] = {
@@ -268,10 +310,11 @@ _TICKET_JOBS: dict[str, tuple[str, Build]] = {
 
 _PRUNE_RULES = """\
 prune keeps the N newest user snapshots of the instance by creation date, and never deletes the
-current snapshot or a system snapshot (system snapshots do not count towards N). Without --yes it
-prints its plan and deletes nothing. With --yes it deletes the others oldest first, one at a time,
-each followed to its end; a refusal is reported and the rest go on, and the exit status is 1 if
-any deletion failed.
+current snapshot or a system snapshot (system snapshots do not count towards N), nor one it cannot
+tell is neither. Without --yes it prints its plan and deletes nothing. With --yes it deletes the
+others oldest first, one at a time, each followed to its end and looked at again just before, so
+that one made current meanwhile is skipped; a refusal is reported and the rest go on, and the exit
+status is 1 if any deletion failed.
 """
 
 _TICKET_NOTE = """\

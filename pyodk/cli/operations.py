@@ -19,6 +19,7 @@ must be given, so that a PUT never silently replaces a value with a placeholder.
 from __future__ import annotations
 
 import argparse
+import datetime
 import inspect
 import re
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pyodk.api
 import pyodk.models
 from pyodk.cli.parser import CommandTree, Filler, UsageError, add_common_options, kebab
-from pyodk.cli.values import CONVERTERS, LIST_TYPES, METAVARS, json_document
+from pyodk.cli.values import CONVERTERS, LIST_TYPES, METAVARS, in_timezone, json_document
 from pyodk.cli.waiting import add_wait_options, wait_options
 
 if TYPE_CHECKING:
@@ -205,12 +206,13 @@ def run_operation(args: argparse.Namespace, session: Session) -> int:
     class_name, method_name = args.target
     method = getattr(session.api(class_name), method_name)
     operation: Operation = method.operation
+    tz = session.client.configuration.assumed_timezone
     kwargs: dict[str, Any] = {}
     for param in operation.params:
         if param.location == "body":
-            value = build_body(_model_class(param.type), args, required=param.required)
+            value = build_body(_model_class(param.type), args, param.required, tz)
         else:
-            value = getattr(args, _param_dest(param), None)
+            value = in_timezone(getattr(args, _param_dest(param), None), tz)
         if value is not None:
             kwargs[param.name] = value
     if getattr(args, "all_pages", False):
@@ -225,20 +227,25 @@ def run_operation(args: argparse.Namespace, session: Session) -> int:
     return 0
 
 
-def build_body(model_class: type[Model], args: argparse.Namespace, required: bool) -> Model | None:
+def build_body(
+    model_class: type[Model],
+    args: argparse.Namespace,
+    required: bool,
+    tz: datetime.tzinfo | None,
+) -> Model | None:
     """The body model from ``--body`` and the field options; None when nothing was given and the
-    body is optional.
+    body is optional. ``tz``: the client's ``assumed_timezone``, for datetimes without an offset.
 
     :raises UsageError: unknown keys or wrong types in --body, or a required field not given.
     """
     document = getattr(args, "body_document", None)
     given: dict[str, Any] = {}
     if document is not None:
-        given.update(_fields_of_document(model_class, document))
+        given.update(_fields_of_document(model_class, document, tz))
     for field in model_class._fields:
         value = getattr(args, _field_dest(field), None)
         if value is not None:
-            given[field.name] = value
+            given[field.name] = in_timezone(value, tz)
     if not given and not required and document is None:
         return None
     missing = [
@@ -260,10 +267,14 @@ def build_body(model_class: type[Model], args: argparse.Namespace, required: boo
     return model
 
 
-def _fields_of_document(model_class: type[Model], document: Any) -> dict[str, Any]:
-    """``--body``'s keys as field values, decoded by the model; keys matched in any letter case,
-    as the service's JSON binding matches them."""
+def _fields_of_document(
+    model_class: type[Model], document: Any, tz: datetime.tzinfo | None
+) -> dict[str, Any]:
+    """``--body``'s keys as field values, decoded by the model as an answer would be (``tz`` for
+    datetimes without an offset); keys matched in any letter case, as the service's JSON binding
+    matches them."""
     from pyodk.exceptions import ModelDecodeError
+    from pyodk.models.base import decoder_for
 
     name = model_class.__name__
     if not isinstance(document, dict):
@@ -275,7 +286,7 @@ def _fields_of_document(model_class: type[Model], document: Any) -> dict[str, An
         raise UsageError(f"--body: {name} has no key {unknown[0]!r} (its keys: {known})")
     wire = {by_key[key.lower()].json_key: value for key, value in document.items()}
     try:
-        decoded = model_class.from_json(wire)
+        decoded = decoder_for(model_class.__name__)(wire, tz=tz)
     except ModelDecodeError as error:
         raise UsageError(f"--body: {error}") from None
     return {by_key[key.lower()].name: getattr(decoded, by_key[key.lower()].name) for key in wire}

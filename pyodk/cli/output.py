@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any, TextIO
+from typing import Any
 
 from pyodk.models.base import Model, to_wire
 
@@ -34,13 +34,16 @@ def json_text(value: Any) -> str:
     return json.dumps(to_wire(value), indent=2, ensure_ascii=False)
 
 
-def write(value: Any, output: str, stream: TextIO) -> None:
-    """Print an operation's result as ``output`` ("json" or "table") says; None prints nothing."""
-    if value is None:
-        return
-    text = json_text(value) if output == "json" else table_text(value)
-    if text:
-        stream.write(text + "\n")
+def render(value: Any, output: str) -> str:
+    """An operation's result as ``output`` ("json" or "table") says, as lines to print.
+
+    No data (an answer of null, or an operation that declares none) is ``null`` in JSON, so that
+    what a script reads is always one JSON document, and nothing in a table.
+    """
+    if output == "json":
+        return json_text(value) + "\n"
+    text = table_text(value) if value is not None else ""
+    return text + "\n" if text else ""
 
 
 def table_text(value: Any) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 from pyodk import api as _api
 from pyodk._naming import underscore
 from pyodk._version import __version__
+from pyodk.cli.values import unicode_text
 
 PROG = "pyodk"
 OUTPUTS = ("json", "table")
@@ -51,6 +52,10 @@ exit status: 0 done; 1 the API refused, the connection failed or a ticket failed
 class UsageError(Exception):
     """An argument problem found after parsing (a --body that does not fit, say): exit 2, shown
     the way argparse shows its own."""
+
+
+class OutputError(Exception):
+    """Standard output cannot take the result (it is closed, or its disk is full): exit 1."""
 
 
 class CommandTree:
@@ -144,6 +149,7 @@ def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = Fal
     target = group.add_mutually_exclusive_group()
     target.add_argument(
         "--api-url",
+        type=unicode_text,
         metavar="URL",
         default=default(None),
         help="the API's base URL (default: OKTAWAVE_ODK_API_URL, else Oktawave's)",

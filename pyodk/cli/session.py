@@ -12,11 +12,12 @@ import sys
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 
-from pyodk.cli.parser import UsageError
+from pyodk.cli.parser import OutputError, UsageError
 from pyodk.cli.waiting import TicketProgress
 
 if TYPE_CHECKING:
     from pyodk.api_client import ApiClient
+    from pyodk.request import Request
     from pyodk.testing import FakeOktawaveServer
 
 
@@ -30,11 +31,15 @@ class Session:
         # Looked up now, not when this module was imported: whoever runs main() may redirect them.
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
+        if self.stdout is None:  # started with `>&-`: refused before anything is done
+            raise OutputError("standard output is closed")
         #: "json" or "table": as asked, else JSON unless standard output is a terminal.
         self.output: str = args.output or ("table" if self.stdout.isatty() else "json")
         self.progress = TicketProgress(self.stderr)
         self._client: ApiClient | None = None
         self._fake: FakeOktawaveServer | None = None
+        #: True once a request has gone out to the API (see ``main``'s exit status rule).
+        self.sent = False
 
     def __enter__(self) -> Session:
         from pyodk.api_client import ApiClient
@@ -57,7 +62,22 @@ class Session:
         if args.debug:
             configuration.debug = True
         self._client = ApiClient(configuration)
+        self._note_sending(self._client)
         return self
+
+    def _note_sending(self, client: ApiClient) -> None:
+        """Set ``sent`` as the first request leaves, whoever sends it: an operation, a page of a
+        walk, a waiter's poll. The transport's ``send`` is the one door every request goes
+        through, so watching it cannot miss a request that a job makes in a new way."""
+        transport = client.rest_client
+        send = transport.send
+
+        def send_and_note(request: Request, attempts_made: int = 0) -> Any:
+            self.sent = True
+            return send(request, attempts_made)
+
+        # On this one client only: nothing else in the process is affected.
+        transport.send = send_and_note  # type: ignore[method-assign]
 
     def __exit__(
         self,
@@ -85,17 +105,15 @@ class Session:
 
     def show(self, value: Any) -> None:
         """Print a result on standard output, as JSON or as a table."""
-        from pyodk.cli.output import write
+        from pyodk.cli.output import render
 
         self.progress.end_line()
-        write(value, self.output, self.stdout)
-        self.stdout.flush()
+        write_output(self.stdout, render(value, self.output))
 
     def say(self, text: str) -> None:
         """A line for people, on standard output (table output only: JSON output stays JSON)."""
         self.progress.end_line()
-        self.stdout.write(text + "\n")
-        self.stdout.flush()
+        write_output(self.stdout, text + "\n")
 
     def note(self, text: str) -> None:
         """A remark on standard error, e.g. that a dry run deleted nothing."""
@@ -105,6 +123,23 @@ class Session:
 
     def error(self, text: str) -> None:
         self.note(f"error: {text}")
+
+
+def write_output(stream: TextIO, text: str) -> None:
+    """Write to standard output and flush, so that a result is out before the next step.
+
+    :raises OutputError: it cannot be written (a full disk, a closed stream).
+    :raises BrokenPipeError: the reader went away (`| head`), which ``main`` takes quietly.
+    """
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise OutputError(error.strerror or str(error)) from error
+    except ValueError as error:  # "I/O operation on closed file"
+        raise OutputError("standard output is closed") from error
 
 
 def one_line(error: BaseException) -> str:

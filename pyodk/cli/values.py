@@ -15,13 +15,28 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-#: What a datetime written without an offset means: the same rule pyodk applies to the API's own
-#: datetimes by default (``Configuration.assumed_timezone``), so that what is typed and what is
-#: printed agree.
-ASSUMED_TIMEZONE = datetime.timezone.utc
-
 _TRUE = frozenset({"true"})
 _FALSE = frozenset({"false"})
+
+
+def unicode_text(value: str) -> str:
+    """Text as given, if it is valid Unicode.
+
+    A byte that is not UTF-8 reaches Python's argv as a lone surrogate (``\\udcff`` for 0xff),
+    which cannot be encoded into a URL or a body: it is refused here, before anything is sent.
+    """
+    if not is_unicode(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not valid Unicode text (is it UTF-8?)")
+    return value
+
+
+def is_unicode(value: str) -> bool:
+    """False for text holding a lone surrogate, which no UTF encoding can carry."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def integer(text: str) -> int:
@@ -59,18 +74,28 @@ def boolean(text: str) -> bool:
 
 
 def iso_datetime(text: str) -> datetime.datetime:
-    """ISO 8601 (``2026-11-02T10:15:30+01:00``, ``...Z``, or a date alone); no offset means UTC."""
+    """ISO 8601 (``2026-11-02T10:15:30+01:00``, ``...Z``, or a date alone).
+
+    Without an offset the value stays naive here: the command's client is not made yet, and its
+    ``Configuration.assumed_timezone`` says what such a datetime means (``in_timezone``), the
+    same rule that reads the API's own datetimes, so that what is typed and printed agree.
+    """
     from pyodk.exceptions import ModelDecodeError
     from pyodk.models.base import parse_datetime
 
     try:
-        value = parse_datetime(text.strip())
+        return parse_datetime(text.strip())
     except ModelDecodeError:
         raise argparse.ArgumentTypeError(
             f"expected an ISO 8601 datetime such as 2026-11-02T10:15:30+01:00, got {text!r}"
         ) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ASSUMED_TIMEZONE)
+
+
+def in_timezone(value: Any, tz: datetime.tzinfo | None) -> Any:
+    """``value``, a datetime without an offset given ``tz`` (None, as the Configuration says,
+    keeps it naive); any other value as it is."""
+    if tz is not None and isinstance(value, datetime.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=tz)
     return value
 
 
@@ -101,16 +126,43 @@ def json_document(text: str) -> Any:
             reason = getattr(error, "strerror", None) or str(error)
             raise argparse.ArgumentTypeError(f"cannot read {source}: {reason}") from None
     try:
-        return json.loads(text)
+        document = json.loads(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"{source} is not valid JSON: {error}") from None
+    where = _not_unicode_at(document, "")
+    if where is not None:
+        # A byte that is not UTF-8, or a JSON escape such as \ud800 that stands alone.
+        what = f"{source}: {where!r}" if where else source
+        raise argparse.ArgumentTypeError(f"{what} is not valid Unicode text")
+    return document
+
+
+def _not_unicode_at(value: Any, path: str) -> str | None:
+    """Where in a JSON document (``Name``, ``Items[2].Name``) a key or a string is not valid
+    Unicode; None when all of it is."""
+    if isinstance(value, str):
+        return None if is_unicode(value) else path
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            where = _not_unicode_at(item, f"{path}[{index}]")
+            if where is not None:
+                return where
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else key
+            if not is_unicode(key):
+                return inner
+            where = _not_unicode_at(item, inner)
+            if where is not None:
+                return where
+    return None
 
 
 #: The converter for each type name the contract uses for parameters and body fields.
 CONVERTERS: dict[str, Callable[[str], Any]] = {
     "int": integer,
     "float": number,
-    "str": str,
+    "str": unicode_text,
     "bool": boolean,
     "datetime": iso_datetime,
     "list[int]": integer_list,
