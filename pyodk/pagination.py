@@ -99,7 +99,7 @@ class Paged(Generic[T]):
         if not self._pageable:
             # The operation takes no page parameters: its one answer is the whole collection.
             collection = self._fetch(None, None)
-            items: list[T] = list(collection.items or [])
+            items: list[T] = self._items_of(collection, None)
             total = _total(collection)
             if total is not None and total > len(items):
                 logger.warning(
@@ -119,7 +119,7 @@ class Paged(Generic[T]):
         number = 1
         while True:
             collection = self._fetch(number, size)
-            items = list(collection.items or [])
+            items = self._items_of(collection, number)
             total = _total(collection)
             ids = [_item_id(item) for item in items]
             content = _content(items) if items and all(i is None for i in ids) else None
@@ -163,6 +163,26 @@ class Paged(Generic[T]):
             # Let go of this page before fetching the next: one page held at a time, not two.
             del collection, items, fresh
 
+    def _items_of(self, collection: Any, number: int | None) -> list[T]:
+        """The items of page ``number`` (None: of the one answer); a null answer or a null item
+        is no page that can be walked."""
+        answered = (
+            f"{self._name} answered" if number is None else f"{self._name} answered page {number}"
+        )
+        if collection is None:
+            raise PaginationError(
+                f"{answered} with null instead of a collection (Items and Meta); "
+                f"the walk stops here"
+            )
+        items: list[T] = list(collection.items or [])
+        for position, item in enumerate(items, 1):
+            if item is None:
+                raise PaginationError(
+                    f"{answered} with a null item (item {position} of {len(items)}); "
+                    f"the walk stops here"
+                )
+        return items
+
     def __repr__(self) -> str:
         limit = "" if self._max_items is None else f", max_items={self._max_items}"
         return f"Paged({self._name}, page_size={self._page_size}{limit})"
@@ -197,7 +217,8 @@ def paginate(
     :raises ApiTypeError: the operation does not return a collection, or an option would change
         what it returns (``async_req``, ``_preload_content``, ``_return_http_data_only``).
     :raises ApiValueError: ``page_size`` or ``max_items`` out of range.
-    :raises PaginationError: while walking, a page repeated the page before it.
+    :raises PaginationError: while walking, a page repeated the page before it, or an answer was
+        null or held a null item; the message names the operation and the page.
     """
     name, declared = _describe_operation(operation)
     for option in _REFUSED_OPTIONS:

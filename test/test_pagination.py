@@ -355,3 +355,55 @@ def test_a_page_without_ids_equal_to_the_one_before_is_a_repeat(env: Env) -> Non
     with pytest.raises(pyodk.PaginationError, match="snapshots_get answered page 2"):
         list(pyodk.paginate(env.snapshots.snapshots_get, page_size=2))
     assert len(env.page_requests()) == 2
+
+
+# ------------------------------------------------------------------ answers that are no page
+
+
+@pytest.mark.parametrize("page", [1, 2])
+def test_a_null_answer_is_a_pagination_error_naming_the_operation_and_page(
+    env: Env, page: int
+) -> None:
+    seeded = env.seed(4)
+    if page == 2:
+        env.server.inject("status", status=200, body=_page(env, seeded[:2], 4))
+    env.server.inject("status", status=200, body=b"null")
+
+    walked: list[int] = []
+    with pytest.raises(pyodk.PaginationError) as caught:
+        for snapshot in pyodk.paginate(env.snapshots.snapshots_get, page_size=2):
+            walked.append(snapshot.id)
+
+    assert str(caught.value).startswith(f"snapshots_get answered page {page} with null")
+    assert walked == seeded[: 2 * (page - 1)]
+
+
+def test_a_null_item_is_a_pagination_error_naming_the_operation_and_page(env: Env) -> None:
+    seeded = env.seed(3)
+    page = _page(env, seeded, 3)
+    page["Items"][1] = None
+    env.server.inject("status", status=200, body=page)
+
+    with pytest.raises(pyodk.PaginationError, match=r"page 1 with a null item \(item 2 of 3\)"):
+        list(pyodk.paginate(env.snapshots.snapshots_get, page_size=3))
+
+
+@pytest.mark.parametrize(
+    ("body", "what"), [(b"null", "with null"), (b'{"Items": [null]}', "with a null item")]
+)
+def test_an_operation_called_once_reports_a_null_answer_or_item(
+    env: Env, body: bytes, what: str
+) -> None:
+    env.server.inject("status", status=200, body=body)
+
+    with pytest.raises(pyodk.PaginationError, match=f"^instances_get_snapshots answered {what}"):
+        list(pyodk.paginate(env.snapshots.instances_get_snapshots, env.instance))
+
+
+def test_prune_snapshots_meets_a_null_item_as_a_pagination_error(env: Env) -> None:
+    env.seed(3)
+    env.server.inject("status", status=200, body=b'{"Items": [null], "Meta": {"Total": 1}}')
+
+    with pytest.raises(pyodk.PaginationError, match="instances_get_snapshots answered"):
+        pyodk.prune_snapshots(env.snapshots, env.instance, keep=1)
+    assert [r.method for r in env.server.requests] == ["GET"]
