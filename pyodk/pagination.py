@@ -201,8 +201,10 @@ def paginate(
     ...     print(snapshot.id, snapshot.name)
 
     Nothing is requested until the result is iterated. The walk stops at an empty page, a page
-    shorter than ``page_size``, or once the pages fetched cover ``Meta.Total``; it makes at most
-    one request per ``page_size`` items of ``Meta.Total``, plus one.
+    shorter than ``page_size``, or once the pages fetched cover ``Meta.Total``: with a total, it
+    makes at most total / page size requests (rounded up, at least one); without, one more than
+    the full pages. A page that repeats the one before raises PaginationError on the second
+    request, whatever total the server claims.
 
     :param operation: a collection method of a pyodk API object, e.g. ``api.snapshots_get``,
         ``oci_api.instances_get`` or ``tickets_api.tickets_get``: every operation of the contract

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -407,3 +409,28 @@ def test_prune_snapshots_meets_a_null_item_as_a_pagination_error(env: Env) -> No
     with pytest.raises(pyodk.PaginationError, match="instances_get_snapshots answered"):
         pyodk.prune_snapshots(env.snapshots, env.instance, keep=1)
     assert [r.method for r in env.server.requests] == ["GET"]
+
+
+# ------------------------------------------------------------------ the guide
+
+
+def test_the_guide_names_every_collection_operation_as_it_is_declared() -> None:
+    from pyodk.api import OPERATION_INDEX
+
+    declared: dict[str, set[tuple[str, str]]] = {"paged": set(), "unpaged": set()}
+    for name, _method, _path, class_name in OPERATION_INDEX:
+        kind = getattr(getattr(pyodk, class_name), name).operation.collection
+        if kind is not None:
+            declared[kind].add((class_name, name))
+
+    guide = (Path(__file__).parent.parent / "docs" / "pagination.md").read_text(encoding="utf-8")
+    documented: dict[str, set[tuple[str, str]]] = {"paged": set(), "unpaged": set()}
+    for class_name, paged, unpaged in re.findall(r"^`(\w+Api)` \| (.*) \| (.*)$", guide, re.M):
+        for kind, cell in (("paged", paged), ("unpaged", unpaged)):
+            documented[kind] |= {(class_name, name) for name in re.findall(r"`(\w+)`", cell)}
+
+    assert documented == declared
+    counts = (len(declared["paged"]), len(declared["unpaged"]))
+    assert f"**Walked page by page** ({counts[0]} operations)" in guide
+    assert f"**Called once** ({counts[1]} operations)" in guide
+    assert f"the {sum(counts)} operations whose answer" in guide
