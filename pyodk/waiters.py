@@ -16,8 +16,9 @@ fixture does so that waits against the fake skip ahead instead of sleeping.
 from __future__ import annotations
 
 import logging
+import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, NamedTuple, TypedDict
 
@@ -100,6 +101,47 @@ class WaitOptions(TypedDict, total=False):
     sleep: Callable[[float], None] | None
 
 
+#: The wait options' names, for refusing one that is misspelt before anything is sent.
+_WAIT_OPTION_NAMES = frozenset(WaitOptions.__annotations__)
+
+
+def _check_wait_options(caller: str, options: Mapping[str, object]) -> None:
+    """Refuse a wait option that is unknown, of the wrong type or out of range.
+
+    Called before the first request of every waiter, so that a bad option never leaves a
+    snapshot created, restored or deleted with nobody waiting for it.
+
+    :raises ApiTypeError: an unknown option, or a value of the wrong type.
+    :raises ApiValueError: a number out of range.
+    """
+    for name, value in options.items():
+        if name not in _WAIT_OPTION_NAMES:
+            known = ", ".join(sorted(_WAIT_OPTION_NAMES))
+            raise ApiTypeError(f"{caller}(): unknown wait option {name!r}; the options are {known}")
+        if name in ("on_progress", "clock", "sleep"):
+            if value is not None and not callable(value):
+                raise _wrong_option(caller, name, "callable or None", value)
+        elif name == "max_poll_failures":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise _wrong_option(caller, name, "an int", value)
+            if value < 0:
+                raise ApiValueError(f"{caller}(): `{name}` must be 0 or more, got {value}")
+        else:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise _wrong_option(caller, name, "a number of seconds", value)
+            if not (math.isfinite(value) and value >= 0):
+                raise ApiValueError(
+                    f"{caller}(): `{name}` must be a finite number of seconds, 0 or more, "
+                    f"got {value!r}"
+                )
+
+
+def _wrong_option(caller: str, name: str, expected: str, value: object) -> ApiTypeError:
+    return ApiTypeError(
+        f"{caller}(): `{name}` must be {expected}, got {type(value).__name__} {value!r}"
+    )
+
+
 class _TimeSource(NamedTuple):
     clock: Callable[[], float]
     sleep: Callable[[float], None]
@@ -167,10 +209,18 @@ def wait_for_ticket(
     :raises TicketTimeoutError: it had not finished when ``timeout`` ran out.
     Both carry the last ticket seen as ``.ticket``.
     """
-    if timeout < 0 or poll_interval < 0 or max_poll_interval < 0:
-        raise ApiValueError("timeout, poll_interval and max_poll_interval must be >= 0")
-    if max_poll_failures < 0:
-        raise ApiValueError(f"max_poll_failures must be >= 0, got {max_poll_failures}")
+    _check_wait_options(
+        "wait_for_ticket",
+        {
+            "timeout": timeout,
+            "poll_interval": poll_interval,
+            "on_progress": on_progress,
+            "max_poll_interval": max_poll_interval,
+            "max_poll_failures": max_poll_failures,
+            "clock": clock,
+            "sleep": sleep,
+        },
+    )
     default_clock, default_sleep = _time_now()
     clock = default_clock if clock is None else clock
     sleep = default_sleep if sleep is None else sleep
@@ -262,11 +312,17 @@ def create_snapshot_and_wait(
     :raises TicketFailedError, TicketTimeoutError: as ``wait_for_ticket``.
     :raises TicketError: the ticket succeeded but no new snapshot with that name is on the instance.
     """
+    _check_waiter_call("create_snapshot_and_wait", api, wait)
     if command is None or isinstance(command, str):
         name = command
         command = CreateUpdateSnapshotCommand()
         if name is not None:
             command.name = name
+    elif not isinstance(command, CreateUpdateSnapshotCommand):
+        raise ApiTypeError(
+            f"create_snapshot_and_wait(): `command` must be a CreateUpdateSnapshotCommand, a name "
+            f"or None, got {type(command).__name__}"
+        )
     before = _snapshots_of(api, instance_id)
     seen_ids = {s.id for s in before}
     previous_current = next((s.id for s in before if s.is_current), None)
@@ -324,6 +380,7 @@ def restore_snapshot_and_wait(
     :return: Ticket, finished and successful
     :raises TicketFailedError, TicketTimeoutError: as ``wait_for_ticket``.
     """
+    _check_waiter_call("restore_snapshot_and_wait", api, wait)
     return wait_for_ticket(api.api_client, api.snapshots_restore(snapshot_id), **wait)
 
 
@@ -343,7 +400,16 @@ def delete_snapshot_and_wait(
     :return: Ticket, finished and successful
     :raises TicketFailedError, TicketTimeoutError: as ``wait_for_ticket``.
     """
+    _check_waiter_call("delete_snapshot_and_wait", api, wait)
     return wait_for_ticket(api.api_client, api.snapshots_delete(snapshot_id), **wait)
+
+
+def _check_waiter_call(caller: str, api: object, wait: Mapping[str, object]) -> None:
+    """What every ``*_and_wait`` checks before its first request: the API object and the wait
+    options (a misspelt or mistyped option after a POST would leave its work unwatched)."""
+    if not isinstance(api, OCISnapshotsApi):
+        raise ApiTypeError(f"{caller}(): expected an OCISnapshotsApi, got {type(api).__name__}")
+    _check_wait_options(caller, wait)
 
 
 def _poll_budget(client: ApiClient, remaining: float) -> float:
