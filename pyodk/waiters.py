@@ -208,6 +208,8 @@ def wait_for_ticket(
     :raises TicketFailedError: the ticket finished in Status 137 (Error), or any status but 136.
     :raises TicketTimeoutError: it had not finished when ``timeout`` ran out.
     Both carry the last ticket seen as ``.ticket``.
+    :raises ApiTypeError, ApiValueError: an option of the wrong type or out of range, or a
+        ticket without an id; before any request.
     """
     _check_wait_options(
         "wait_for_ticket",
@@ -310,7 +312,10 @@ def create_snapshot_and_wait(
         ``max_poll_failures``, ``clock``, ``sleep``: as for ``wait_for_ticket``.
     :return: Snapshot
     :raises TicketFailedError, TicketTimeoutError: as ``wait_for_ticket``.
-    :raises TicketError: the ticket succeeded but no new snapshot with that name is on the instance.
+    :raises TicketError: the ticket succeeded but no new snapshot with that name is on the
+        instance, or the operation answered no ticket to follow (null, or no Id).
+    :raises ApiTypeError, ApiValueError: a wait option or the command refused, before anything
+        is sent.
     """
     _check_waiter_call("create_snapshot_and_wait", api, wait)
     if command is None or isinstance(command, str):
@@ -327,7 +332,9 @@ def create_snapshot_and_wait(
     seen_ids = {s.id for s in before}
     previous_current = next((s.id for s in before if s.is_current), None)
 
-    ticket = api.instances_post_snapshot(instance_id, command)
+    ticket = _ticket_to_follow(
+        "instances_post_snapshot", api.instances_post_snapshot(instance_id, command)
+    )
     finished = wait_for_ticket(api.api_client, ticket, **wait)
 
     after = _snapshots_of(api, instance_id)
@@ -379,9 +386,12 @@ def restore_snapshot_and_wait(
         ``max_poll_failures``, ``clock``, ``sleep``: as for ``wait_for_ticket``.
     :return: Ticket, finished and successful
     :raises TicketFailedError, TicketTimeoutError: as ``wait_for_ticket``.
+    :raises TicketError: the operation answered no ticket to follow (null, or no Id).
+    :raises ApiTypeError, ApiValueError: a wait option refused, before anything is sent.
     """
     _check_waiter_call("restore_snapshot_and_wait", api, wait)
-    return wait_for_ticket(api.api_client, api.snapshots_restore(snapshot_id), **wait)
+    ticket = _ticket_to_follow("snapshots_restore", api.snapshots_restore(snapshot_id))
+    return wait_for_ticket(api.api_client, ticket, **wait)
 
 
 def delete_snapshot_and_wait(
@@ -399,9 +409,12 @@ def delete_snapshot_and_wait(
         ``max_poll_failures``, ``clock``, ``sleep``: as for ``wait_for_ticket``.
     :return: Ticket, finished and successful
     :raises TicketFailedError, TicketTimeoutError: as ``wait_for_ticket``.
+    :raises TicketError: the operation answered no ticket to follow (null, or no Id).
+    :raises ApiTypeError, ApiValueError: a wait option refused, before anything is sent.
     """
     _check_waiter_call("delete_snapshot_and_wait", api, wait)
-    return wait_for_ticket(api.api_client, api.snapshots_delete(snapshot_id), **wait)
+    ticket = _ticket_to_follow("snapshots_delete", api.snapshots_delete(snapshot_id))
+    return wait_for_ticket(api.api_client, ticket, **wait)
 
 
 def _check_waiter_call(caller: str, api: object, wait: Mapping[str, object]) -> None:
@@ -410,6 +423,23 @@ def _check_waiter_call(caller: str, api: object, wait: Mapping[str, object]) -> 
     if not isinstance(api, OCISnapshotsApi):
         raise ApiTypeError(f"{caller}(): expected an OCISnapshotsApi, got {type(api).__name__}")
     _check_wait_options(caller, wait)
+
+
+def _ticket_to_follow(operation: str, answer: Ticket | None) -> Ticket:
+    """The Ticket a started operation answered, if it can be followed.
+
+    One that cannot (null, or no Id) is a TicketError, not the ApiValueError that
+    ``wait_for_ticket`` gives a caller's Ticket without an Id: the request was sent, so this is
+    no refused argument, and the operation may well be going on.
+    """
+    if answer is not None and answer.id is not None:
+        return answer
+    what = "null" if answer is None else "a Ticket without an Id"
+    raise TicketError(
+        f"{operation} answered {what}, so there is no ticket to follow; the operation was sent "
+        f"and may be going on at Oktawave",
+        answer,
+    )
 
 
 def _poll_budget(client: ApiClient, remaining: float) -> float:

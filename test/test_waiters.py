@@ -477,3 +477,33 @@ def test_create_and_wait_refuses_what_is_no_command_or_api_before_any_request(en
         with pytest.raises(pyodk.ApiTypeError, match="expected an OCISnapshotsApi, got TicketsApi"):
             waiter(pyodk.TicketsApi(env.client), 5001, clock=env.clock, sleep=env.sleep)  # type: ignore[arg-type]
     assert env.server.requests == []
+
+
+# ------------------------------------------------------------------ a started operation's answer
+
+
+@pytest.mark.parametrize(
+    ("body", "what"), [(b"null", "null"), (b'{"Progress": 0}', "a Ticket without an Id")]
+)
+@pytest.mark.parametrize(
+    ("waiter", "operation", "method"),
+    [
+        ("create_snapshot_and_wait", "instances_post_snapshot", "POST"),
+        ("restore_snapshot_and_wait", "snapshots_restore", "POST"),
+        ("delete_snapshot_and_wait", "snapshots_delete", "DELETE"),
+    ],
+)
+def test_an_answer_with_no_ticket_to_follow_is_a_ticket_error_not_a_refusal(
+    env: Env, waiter: str, operation: str, method: str, body: bytes, what: str
+) -> None:
+    """The request was sent: this is no bad argument (a command line's exit 2), but a broken
+    answer to an operation that may be going on."""
+    env.server.inject("status", status=200, body=body, method=method)
+
+    with pytest.raises(pyodk.TicketError) as caught:
+        _waiting_calls(env)[waiter]()
+
+    assert not isinstance(caught.value, (TypeError, ValueError))
+    assert str(caught.value).startswith(f"{operation} answered {what}")
+    assert "may be going on" in str(caught.value)
+    assert env.ticket_polls() == 0
