@@ -74,6 +74,9 @@ DEFAULT_MAX_POLL_INTERVAL = 10.0
 DEFAULT_MAX_POLL_FAILURES = 5
 #: Gentle: from 1 s it takes about six polls (some 20 s) to reach the 10 s ceiling.
 BACKOFF_FACTOR = 1.5
+#: Where the back-off starts from when ``poll_interval`` is 0 ("poll at once"): 0 times the factor
+#: stays 0, and the polls would come back to back for the whole wait.
+_SMALLEST_GROWN_INTERVAL = 0.1
 
 #: The shortest time a poll gets, however little of the wait is left: a poll at the deadline
 #: still has a chance, and the wait overruns its timeout by at most this much.
@@ -197,7 +200,7 @@ def wait_for_ticket(
         ``_call_timeout`` is what is left, at least a second); the last poll happens when they
         run out.
     :param float poll_interval: seconds before the first poll; later intervals grow by half each
-        time, up to ``max_poll_interval``.
+        time (from 0.1 s when it is 0), up to ``max_poll_interval``.
     :param on_progress: called with the first ticket seen, then with every ticket whose Progress
         differs from the one before.
     :param int max_poll_failures: consecutive polls that may fail with a connection error, a 5xx
@@ -451,7 +454,8 @@ def _poll_budget(client: ApiClient, remaining: float) -> float:
 
 
 def _grow(interval: float, ceiling: float) -> float:
-    return max(interval, min(ceiling, interval * BACKOFF_FACTOR))
+    grown = max(interval * BACKOFF_FACTOR, _SMALLEST_GROWN_INTERVAL)
+    return max(interval, min(ceiling, grown))
 
 
 def _client_of(api_client: ApiClient | _HasApiClient) -> ApiClient:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import pytest
 from fake_http import ManualClock, RawApi
@@ -105,6 +106,21 @@ def test_progress_callback_only_when_progress_changes(env: Env) -> None:
     assert env.ticket_polls() >= 195
     assert seen == sorted(set(seen)) and seen[0] == 0 and seen[-1] == 100
     assert len(seen) <= 102
+
+
+def test_a_zero_poll_interval_polls_at_once_then_backs_off(env: Env) -> None:
+    def sleep(seconds: float) -> None:
+        env.sleep(seconds)
+        if len(env.sleeps) > 50:
+            raise AssertionError(f"polling back to back: {env.sleeps[:10]} ...")
+
+    done = pyodk.wait_for_ticket(
+        env.client, start_snapshot(env), poll_interval=0, clock=env.clock, sleep=sleep
+    )
+
+    assert done.succeeded
+    assert env.sleeps[:3] == pytest.approx([0.0, 0.1, 0.15])
+    assert all(later > earlier for earlier, later in pairwise(env.sleeps[1:]))
 
 
 def test_a_ticket_id_is_polled_at_once(env: Env) -> None:
