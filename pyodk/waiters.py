@@ -54,6 +54,7 @@ __all__ = [
     "DEFAULT_MAX_POLL_INTERVAL",
     "DEFAULT_POLL_INTERVAL",
     "DEFAULT_TIMEOUT",
+    "LISTING_PAGE_SIZE",
     "WaitOptions",
     "create_snapshot_and_wait",
     "delete_snapshot_and_wait",
@@ -81,8 +82,9 @@ _SMALLEST_GROWN_INTERVAL = 0.1
 #: The shortest time a poll gets, however little of the wait is left: a poll at the deadline
 #: still has a chance, and the wait overruns its timeout by at most this much.
 _MIN_POLL_TIME = 1.0
-#: Page size when listing an instance's snapshots: few requests, even for large trees.
-_LISTING_PAGE_SIZE = 500
+#: Page size when listing an instance's snapshots: few requests, even for large trees. Public,
+#: so that every listing of snapshots (the command line's too) asks for the same.
+LISTING_PAGE_SIZE = 500
 
 #: Errors that say nothing about the ticket, only about this one poll.
 _TRANSIENT_ERRORS = (TransportError, ServerError, TooManyRequestsError)
@@ -371,7 +373,7 @@ def create_snapshot_and_wait(
 def _snapshots_of(api: OCISnapshotsApi, instance_id: int) -> list[Snapshot]:
     """Every snapshot of the instance, over all pages (snapshots_get pages; a big tree may not fit
     in one answer, and the new snapshot must not fall off the first page)."""
-    return list(paginate(api.snapshots_get, instance_id=instance_id, page_size=_LISTING_PAGE_SIZE))
+    return list(paginate(api.snapshots_get, instance_id=instance_id, page_size=LISTING_PAGE_SIZE))
 
 
 def restore_snapshot_and_wait(

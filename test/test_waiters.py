@@ -14,6 +14,7 @@ import pytest
 from fake_http import ManualClock, RawApi
 
 import pyodk
+import pyodk.waiters
 from pyodk.testing import FakeOktawaveServer
 
 TICKET_SECONDS = 10.0
@@ -260,6 +261,9 @@ def test_create_and_wait_with_default_one_second_tickets_takes_one_poll() -> Non
     ]
     listing = server.requests[0].query
     assert listing["instanceId"] == ["56"] and listing["pageNumber"] == ["1"]
+    # One public constant, for every listing of an instance's snapshots (the CLI's too).
+    assert "LISTING_PAGE_SIZE" in pyodk.waiters.__all__
+    assert listing["pageSize"] == [str(pyodk.waiters.LISTING_PAGE_SIZE)] == ["500"]
 
 
 def test_create_and_wait_finds_the_new_snapshot_among_namesakes(env: Env) -> None:
