@@ -106,8 +106,10 @@ class WaitOptions(TypedDict, total=False):
     sleep: Callable[[float], None] | None
 
 
-#: The wait options' names, for refusing one that is misspelt before anything is sent.
-_WAIT_OPTION_NAMES = frozenset(WaitOptions.__annotations__)
+#: What each wait option must be (WaitOptions names them all): seconds, a count, a callable.
+_SECONDS_OPTIONS = ("timeout", "poll_interval", "max_poll_interval")
+_COUNT_OPTIONS = ("max_poll_failures",)
+_CALLABLE_OPTIONS = ("on_progress", "clock", "sleep")
 
 
 def _check_wait_options(caller: str, options: Mapping[str, object]) -> None:
@@ -120,18 +122,7 @@ def _check_wait_options(caller: str, options: Mapping[str, object]) -> None:
     :raises ApiValueError: a number out of range.
     """
     for name, value in options.items():
-        if name not in _WAIT_OPTION_NAMES:
-            known = ", ".join(sorted(_WAIT_OPTION_NAMES))
-            raise ApiTypeError(f"{caller}(): unknown wait option {name!r}; the options are {known}")
-        if name in ("on_progress", "clock", "sleep"):
-            if value is not None and not callable(value):
-                raise _wrong_option(caller, name, "callable or None", value)
-        elif name == "max_poll_failures":
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise _wrong_option(caller, name, "an int", value)
-            if value < 0:
-                raise ApiValueError(f"{caller}(): `{name}` must be 0 or more, got {value}")
-        else:
+        if name in _SECONDS_OPTIONS:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise _wrong_option(caller, name, "a number of seconds", value)
             if not (math.isfinite(value) and value >= 0):
@@ -139,6 +130,17 @@ def _check_wait_options(caller: str, options: Mapping[str, object]) -> None:
                     f"{caller}(): `{name}` must be a finite number of seconds, 0 or more, "
                     f"got {value!r}"
                 )
+        elif name in _COUNT_OPTIONS:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise _wrong_option(caller, name, "an int", value)
+            if value < 0:
+                raise ApiValueError(f"{caller}(): `{name}` must be 0 or more, got {value}")
+        elif name in _CALLABLE_OPTIONS:
+            if value is not None and not callable(value):
+                raise _wrong_option(caller, name, "callable or None", value)
+        else:
+            known = ", ".join(sorted(WaitOptions.__annotations__))
+            raise ApiTypeError(f"{caller}(): unknown wait option {name!r}; the options are {known}")
 
 
 def _wrong_option(caller: str, name: str, expected: str, value: object) -> ApiTypeError:

@@ -462,20 +462,20 @@ def test_an_unknown_wait_option_is_refused_before_any_request(env: Env, waiter: 
     assert env.server.requests == []
 
 
-def test_good_wait_options_of_every_kind_are_taken(env: Env) -> None:
+def test_good_values_of_every_wait_option_are_taken(env: Env) -> None:
     seen: list[int | None] = []
+    options: pyodk.waiters.WaitOptions = {
+        "timeout": 60,
+        "poll_interval": 0.5,
+        "max_poll_interval": 2.5,
+        "max_poll_failures": 0,
+        "on_progress": lambda t: seen.append(t.progress),
+        "clock": env.clock,
+        "sleep": env.sleep,
+    }
+    assert set(options) == set(pyodk.waiters.WaitOptions.__annotations__)
 
-    done = pyodk.delete_snapshot_and_wait(
-        env.snapshots,
-        5003,
-        timeout=60,
-        poll_interval=0.5,
-        max_poll_interval=2.5,
-        max_poll_failures=0,
-        on_progress=lambda t: seen.append(t.progress),
-        clock=env.clock,
-        sleep=env.sleep,
-    )
+    done = pyodk.delete_snapshot_and_wait(env.snapshots, 5003, **options)
 
     assert done.succeeded and seen[-1] == 100
 
