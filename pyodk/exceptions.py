@@ -26,7 +26,8 @@ The tree, so that callers can catch as broadly or as narrowly as they like::
      +-- UnknownSettingError          a Configuration setting that does not exist (also an
      |                                AttributeError and a TypeError)
      +-- TokenError                   the OAuth2 token endpoint refused or failed (pyodk.auth)
-     +-- PaginationError              a page repeated the one before it (pyodk.paginate)
+     +-- PaginationError              pyodk.paginate could not go on: a page repeated the one
+     |                                before it, or an answer was no page (null, a null item)
      +-- TicketError                  a long-running operation did not succeed (pyodk.waiters)
           +-- TicketFailedError       the ticket ended in Status 137 (Error)
           +-- TicketTimeoutError      the ticket was still running when the wait ran out
@@ -387,7 +388,8 @@ class UnknownSettingError(PyodkError, AttributeError, TypeError):
 
 
 class PaginationError(PyodkError):
-    """``pyodk.paginate`` stopped: a page repeated the one before (pageNumber was ignored)."""
+    """``pyodk.paginate`` stopped: a page repeated the one before (pageNumber was ignored), or an
+    answer was no page at all (null, or a null item); the message names the operation and page."""
 
 
 class TicketError(PyodkError):

@@ -16,8 +16,9 @@ fixture does so that waits against the fake skip ahead instead of sleeping.
 from __future__ import annotations
 
 import logging
+import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, NamedTuple, TypedDict
 
@@ -53,6 +54,7 @@ __all__ = [
     "DEFAULT_MAX_POLL_INTERVAL",
     "DEFAULT_POLL_INTERVAL",
     "DEFAULT_TIMEOUT",
+    "LISTING_PAGE_SIZE",
     "WaitOptions",
     "create_snapshot_and_wait",
     "delete_snapshot_and_wait",
@@ -73,12 +75,16 @@ DEFAULT_MAX_POLL_INTERVAL = 10.0
 DEFAULT_MAX_POLL_FAILURES = 5
 #: Gentle: from 1 s it takes about six polls (some 20 s) to reach the 10 s ceiling.
 BACKOFF_FACTOR = 1.5
+#: Where the back-off starts from when ``poll_interval`` is 0 ("poll at once"): 0 times the factor
+#: stays 0, and the polls would come back to back for the whole wait.
+_SMALLEST_GROWN_INTERVAL = 0.1
 
 #: The shortest time a poll gets, however little of the wait is left: a poll at the deadline
 #: still has a chance, and the wait overruns its timeout by at most this much.
 _MIN_POLL_TIME = 1.0
-#: Page size when listing an instance's snapshots: few requests, even for large trees.
-_LISTING_PAGE_SIZE = 500
+#: Page size when listing an instance's snapshots: few requests, even for large trees. Public,
+#: so that every listing of snapshots (the command line's too) asks for the same.
+LISTING_PAGE_SIZE = 500
 
 #: Errors that say nothing about the ticket, only about this one poll.
 _TRANSIENT_ERRORS = (TransportError, ServerError, TooManyRequestsError)
@@ -98,6 +104,49 @@ class WaitOptions(TypedDict, total=False):
     max_poll_failures: int
     clock: Callable[[], float] | None
     sleep: Callable[[float], None] | None
+
+
+#: What each wait option must be (WaitOptions names them all): seconds, a count, a callable.
+_SECONDS_OPTIONS = ("timeout", "poll_interval", "max_poll_interval")
+_COUNT_OPTIONS = ("max_poll_failures",)
+_CALLABLE_OPTIONS = ("on_progress", "clock", "sleep")
+
+
+def _check_wait_options(caller: str, options: Mapping[str, object]) -> None:
+    """Refuse a wait option that is unknown, of the wrong type or out of range.
+
+    Called before the first request of every waiter, so that a bad option never leaves a
+    snapshot created, restored or deleted with nobody waiting for it.
+
+    :raises ApiTypeError: an unknown option, or a value of the wrong type.
+    :raises ApiValueError: a number out of range.
+    """
+    for name, value in options.items():
+        if name in _SECONDS_OPTIONS:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise _wrong_option(caller, name, "a number of seconds", value)
+            if not (math.isfinite(value) and value >= 0):
+                raise ApiValueError(
+                    f"{caller}(): `{name}` must be a finite number of seconds, 0 or more, "
+                    f"got {value!r}"
+                )
+        elif name in _COUNT_OPTIONS:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise _wrong_option(caller, name, "an int", value)
+            if value < 0:
+                raise ApiValueError(f"{caller}(): `{name}` must be 0 or more, got {value}")
+        elif name in _CALLABLE_OPTIONS:
+            if value is not None and not callable(value):
+                raise _wrong_option(caller, name, "callable or None", value)
+        else:
+            known = ", ".join(sorted(WaitOptions.__annotations__))
+            raise ApiTypeError(f"{caller}(): unknown wait option {name!r}; the options are {known}")
+
+
+def _wrong_option(caller: str, name: str, expected: str, value: object) -> ApiTypeError:
+    return ApiTypeError(
+        f"{caller}(): `{name}` must be {expected}, got {type(value).__name__} {value!r}"
+    )
 
 
 class _TimeSource(NamedTuple):
@@ -155,7 +204,7 @@ def wait_for_ticket(
         ``_call_timeout`` is what is left, at least a second); the last poll happens when they
         run out.
     :param float poll_interval: seconds before the first poll; later intervals grow by half each
-        time, up to ``max_poll_interval``.
+        time (from 0.1 s when it is 0), up to ``max_poll_interval``.
     :param on_progress: called with the first ticket seen, then with every ticket whose Progress
         differs from the one before.
     :param int max_poll_failures: consecutive polls that may fail with a connection error, a 5xx
@@ -166,11 +215,21 @@ def wait_for_ticket(
     :raises TicketFailedError: the ticket finished in Status 137 (Error), or any status but 136.
     :raises TicketTimeoutError: it had not finished when ``timeout`` ran out.
     Both carry the last ticket seen as ``.ticket``.
+    :raises ApiTypeError, ApiValueError: an option of the wrong type or out of range, or a
+        ticket without an id; before any request.
     """
-    if timeout < 0 or poll_interval < 0 or max_poll_interval < 0:
-        raise ApiValueError("timeout, poll_interval and max_poll_interval must be >= 0")
-    if max_poll_failures < 0:
-        raise ApiValueError(f"max_poll_failures must be >= 0, got {max_poll_failures}")
+    _check_wait_options(
+        "wait_for_ticket",
+        {
+            "timeout": timeout,
+            "poll_interval": poll_interval,
+            "on_progress": on_progress,
+            "max_poll_interval": max_poll_interval,
+            "max_poll_failures": max_poll_failures,
+            "clock": clock,
+            "sleep": sleep,
+        },
+    )
     default_clock, default_sleep = _time_now()
     clock = default_clock if clock is None else clock
     sleep = default_sleep if sleep is None else sleep
@@ -260,18 +319,29 @@ def create_snapshot_and_wait(
         ``max_poll_failures``, ``clock``, ``sleep``: as for ``wait_for_ticket``.
     :return: Snapshot
     :raises TicketFailedError, TicketTimeoutError: as ``wait_for_ticket``.
-    :raises TicketError: the ticket succeeded but no new snapshot with that name is on the instance.
+    :raises TicketError: the ticket succeeded but no new snapshot with that name is on the
+        instance, or the operation answered no ticket to follow (null, or no Id).
+    :raises ApiTypeError, ApiValueError: a wait option or the command refused, before anything
+        is sent.
     """
+    _check_waiter_call("create_snapshot_and_wait", api, wait)
     if command is None or isinstance(command, str):
         name = command
         command = CreateUpdateSnapshotCommand()
         if name is not None:
             command.name = name
+    elif not isinstance(command, CreateUpdateSnapshotCommand):
+        raise ApiTypeError(
+            f"create_snapshot_and_wait(): `command` must be a CreateUpdateSnapshotCommand, a name "
+            f"or None, got {type(command).__name__}"
+        )
     before = _snapshots_of(api, instance_id)
     seen_ids = {s.id for s in before}
     previous_current = next((s.id for s in before if s.is_current), None)
 
-    ticket = api.instances_post_snapshot(instance_id, command)
+    ticket = _ticket_to_follow(
+        "instances_post_snapshot", api.instances_post_snapshot(instance_id, command)
+    )
     finished = wait_for_ticket(api.api_client, ticket, **wait)
 
     after = _snapshots_of(api, instance_id)
@@ -305,7 +375,7 @@ def create_snapshot_and_wait(
 def _snapshots_of(api: OCISnapshotsApi, instance_id: int) -> list[Snapshot]:
     """Every snapshot of the instance, over all pages (snapshots_get pages; a big tree may not fit
     in one answer, and the new snapshot must not fall off the first page)."""
-    return list(paginate(api.snapshots_get, instance_id=instance_id, page_size=_LISTING_PAGE_SIZE))
+    return list(paginate(api.snapshots_get, instance_id=instance_id, page_size=LISTING_PAGE_SIZE))
 
 
 def restore_snapshot_and_wait(
@@ -323,8 +393,12 @@ def restore_snapshot_and_wait(
         ``max_poll_failures``, ``clock``, ``sleep``: as for ``wait_for_ticket``.
     :return: Ticket, finished and successful
     :raises TicketFailedError, TicketTimeoutError: as ``wait_for_ticket``.
+    :raises TicketError: the operation answered no ticket to follow (null, or no Id).
+    :raises ApiTypeError, ApiValueError: a wait option refused, before anything is sent.
     """
-    return wait_for_ticket(api.api_client, api.snapshots_restore(snapshot_id), **wait)
+    _check_waiter_call("restore_snapshot_and_wait", api, wait)
+    ticket = _ticket_to_follow("snapshots_restore", api.snapshots_restore(snapshot_id))
+    return wait_for_ticket(api.api_client, ticket, **wait)
 
 
 def delete_snapshot_and_wait(
@@ -342,8 +416,37 @@ def delete_snapshot_and_wait(
         ``max_poll_failures``, ``clock``, ``sleep``: as for ``wait_for_ticket``.
     :return: Ticket, finished and successful
     :raises TicketFailedError, TicketTimeoutError: as ``wait_for_ticket``.
+    :raises TicketError: the operation answered no ticket to follow (null, or no Id).
+    :raises ApiTypeError, ApiValueError: a wait option refused, before anything is sent.
     """
-    return wait_for_ticket(api.api_client, api.snapshots_delete(snapshot_id), **wait)
+    _check_waiter_call("delete_snapshot_and_wait", api, wait)
+    ticket = _ticket_to_follow("snapshots_delete", api.snapshots_delete(snapshot_id))
+    return wait_for_ticket(api.api_client, ticket, **wait)
+
+
+def _check_waiter_call(caller: str, api: object, wait: Mapping[str, object]) -> None:
+    """What every ``*_and_wait`` checks before its first request: the API object and the wait
+    options (a misspelt or mistyped option after a POST would leave its work unwatched)."""
+    if not isinstance(api, OCISnapshotsApi):
+        raise ApiTypeError(f"{caller}(): expected an OCISnapshotsApi, got {type(api).__name__}")
+    _check_wait_options(caller, wait)
+
+
+def _ticket_to_follow(operation: str, answer: Ticket | None) -> Ticket:
+    """The Ticket a started operation answered, if it can be followed.
+
+    One that cannot (null, or no Id) is a TicketError, not the ApiValueError that
+    ``wait_for_ticket`` gives a caller's Ticket without an Id: the request was sent, so this is
+    no refused argument, and the operation may well be going on.
+    """
+    if answer is not None and answer.id is not None:
+        return answer
+    what = "null" if answer is None else "a Ticket without an Id"
+    raise TicketError(
+        f"{operation} answered {what}, so there is no ticket to follow; the operation was sent "
+        f"and may be going on at Oktawave",
+        answer,
+    )
 
 
 def _poll_budget(client: ApiClient, remaining: float) -> float:
@@ -355,7 +458,8 @@ def _poll_budget(client: ApiClient, remaining: float) -> float:
 
 
 def _grow(interval: float, ceiling: float) -> float:
-    return max(interval, min(ceiling, interval * BACKOFF_FACTOR))
+    grown = max(interval * BACKOFF_FACTOR, _SMALLEST_GROWN_INTERVAL)
+    return max(interval, min(ceiling, grown))
 
 
 def _client_of(api_client: ApiClient | _HasApiClient) -> ApiClient:

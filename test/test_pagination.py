@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -284,3 +286,151 @@ def test_paging_comes_from_the_declaration_not_from_docstrings(env: Env) -> None
     declared = env.snapshots.snapshots_get.operation
     assert (declared.name, declared.collection) == ("snapshots_get", "paged")
     assert env.snapshots.instances_get_snapshots.operation.collection == "unpaged"
+
+
+# ------------------------------------------------------------------ items without an Id
+
+
+def test_a_fields_filter_without_id_loses_no_item_that_looks_like_another(env: Env) -> None:
+    # Four snapshots, three of them alike once filtered down to IsCurrent.
+    seeded = env.seed(4)
+
+    walked = list(pyodk.paginate(env.snapshots.snapshots_get, page_size=2, fields="IsCurrent"))
+
+    assert [s.to_json() for s in walked] == [{"IsCurrent": False}] * 3 + [{"IsCurrent": True}]
+    assert len(env.page_requests()) == 2
+    # The Id is asked for too, to tell pages apart, and is not handed back: it was not asked for.
+    assert [q["fields"] for q in env.page_requests()] == [["IsCurrent,Id"]] * 2
+    assert len(seeded) == len(walked)
+
+
+def test_pages_that_look_alike_under_a_fields_filter_are_no_repeat(env: Env) -> None:
+    env.seed(3)
+
+    walked = pyodk.paginate(env.snapshots.snapshots_get, page_size=1, fields="IsSystem")
+
+    assert [s.to_json() for s in walked] == [{"IsSystem": False}] * 3
+
+
+@pytest.mark.parametrize("fields", ["Id,Name", "name, ID", ""])
+def test_a_fields_filter_that_has_the_id_or_filters_nothing_is_sent_as_given(
+    env: Env, fields: str
+) -> None:
+    seeded = env.seed(3)
+
+    walked = list(pyodk.paginate(env.snapshots.snapshots_get, page_size=2, fields=fields))
+
+    assert ids(walked) == seeded
+    assert [q["fields"] for q in env.page_requests()] == [[fields]] * 2
+
+
+def test_a_repeated_page_is_caught_under_a_fields_filter_without_id(env: Env) -> None:
+    seeded = env.seed(3)
+    # What a server ignoring pageNumber answers to fields=Name,Id, page after page.
+    page = {"Items": [{"Id": i, "Name": "same"} for i in seeded], "Meta": {"Total": 1_000_000}}
+    env.server.inject("status", count=5, status=200, body=page)
+
+    with pytest.raises(pyodk.PaginationError, match="answered page 2 with the items of page 1"):
+        list(pyodk.paginate(env.snapshots.snapshots_get, page_size=3, fields="Name"))
+    assert [q["fields"] for q in env.page_requests()] == [["Name,Id"]] * 2
+
+
+def _idless_page(names: list[str], total: int | None) -> dict[str, Any]:
+    items = [{"Name": name} for name in names]
+    return {"Items": items} if total is None else {"Items": items, "Meta": {"Total": total}}
+
+
+def test_items_a_server_sends_without_id_are_never_dropped_one_by_one(env: Env) -> None:
+    env.server.inject("status", status=200, body=_idless_page(["a", "b"], 5))
+    env.server.inject("status", status=200, body=_idless_page(["b", "a"], 5))
+    env.server.inject("status", status=200, body=_idless_page(["a"], 5))
+
+    walked = pyodk.paginate(env.snapshots.snapshots_get, page_size=2)
+
+    assert [s.name for s in walked] == ["a", "b", "b", "a", "a"]
+    assert all(s.id is None for s in walked)
+
+
+def test_a_page_without_ids_equal_to_the_one_before_is_a_repeat(env: Env) -> None:
+    env.server.inject("status", count=5, status=200, body=_idless_page(["a", "b"], None))
+
+    with pytest.raises(pyodk.PaginationError, match="snapshots_get answered page 2"):
+        list(pyodk.paginate(env.snapshots.snapshots_get, page_size=2))
+    assert len(env.page_requests()) == 2
+
+
+# ------------------------------------------------------------------ answers that are no page
+
+
+@pytest.mark.parametrize("page", [1, 2])
+def test_a_null_answer_is_a_pagination_error_naming_the_operation_and_page(
+    env: Env, page: int
+) -> None:
+    seeded = env.seed(4)
+    if page == 2:
+        env.server.inject("status", status=200, body=_page(env, seeded[:2], 4))
+    env.server.inject("status", status=200, body=b"null")
+
+    walked: list[int] = []
+    with pytest.raises(pyodk.PaginationError) as caught:
+        for snapshot in pyodk.paginate(env.snapshots.snapshots_get, page_size=2):
+            walked.append(snapshot.id)
+
+    assert str(caught.value).startswith(f"snapshots_get answered page {page} with null")
+    assert walked == seeded[: 2 * (page - 1)]
+
+
+def test_a_null_item_is_a_pagination_error_naming_the_operation_and_page(env: Env) -> None:
+    seeded = env.seed(3)
+    page = _page(env, seeded, 3)
+    page["Items"][1] = None
+    env.server.inject("status", status=200, body=page)
+
+    with pytest.raises(pyodk.PaginationError, match=r"page 1 with a null item \(item 2 of 3\)"):
+        list(pyodk.paginate(env.snapshots.snapshots_get, page_size=3))
+
+
+@pytest.mark.parametrize(
+    ("body", "what"), [(b"null", "with null"), (b'{"Items": [null]}', "with a null item")]
+)
+def test_an_operation_called_once_reports_a_null_answer_or_item(
+    env: Env, body: bytes, what: str
+) -> None:
+    env.server.inject("status", status=200, body=body)
+
+    with pytest.raises(pyodk.PaginationError, match=f"^instances_get_snapshots answered {what}"):
+        list(pyodk.paginate(env.snapshots.instances_get_snapshots, env.instance))
+
+
+def test_prune_snapshots_meets_a_null_item_as_a_pagination_error(env: Env) -> None:
+    env.seed(3)
+    env.server.inject("status", status=200, body=b'{"Items": [null], "Meta": {"Total": 1}}')
+
+    with pytest.raises(pyodk.PaginationError, match="instances_get_snapshots answered"):
+        pyodk.prune_snapshots(env.snapshots, env.instance, keep=1)
+    assert [r.method for r in env.server.requests] == ["GET"]
+
+
+# ------------------------------------------------------------------ the guide
+
+
+def test_the_guide_names_every_collection_operation_as_it_is_declared() -> None:
+    from pyodk.api import OPERATION_INDEX
+
+    declared: dict[str, set[tuple[str, str]]] = {"paged": set(), "unpaged": set()}
+    for name, _method, _path, class_name in OPERATION_INDEX:
+        kind = getattr(getattr(pyodk, class_name), name).operation.collection
+        if kind is not None:
+            declared[kind].add((class_name, name))
+
+    guide = (Path(__file__).parent.parent / "docs" / "pagination.md").read_text(encoding="utf-8")
+    documented: dict[str, set[tuple[str, str]]] = {"paged": set(), "unpaged": set()}
+    for class_name, paged, unpaged in re.findall(r"^`(\w+Api)` \| (.*) \| (.*)$", guide, re.M):
+        for kind, cell in (("paged", paged), ("unpaged", unpaged)):
+            documented[kind] |= {(class_name, name) for name in re.findall(r"`(\w+)`", cell)}
+
+    assert documented == declared
+    counts = (len(declared["paged"]), len(declared["unpaged"]))
+    assert f"**Walked page by page** ({counts[0]} operations)" in guide
+    assert f"**Called once** ({counts[1]} operations)" in guide
+    assert f"the {sum(counts)} operations whose answer" in guide

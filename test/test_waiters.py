@@ -6,13 +6,15 @@ time and sees exact, repeatable progress values.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import pytest
 from fake_http import ManualClock, RawApi
 
 import pyodk
+import pyodk.waiters
 from pyodk.testing import FakeOktawaveServer
 
 TICKET_SECONDS = 10.0
@@ -105,6 +107,21 @@ def test_progress_callback_only_when_progress_changes(env: Env) -> None:
     assert env.ticket_polls() >= 195
     assert seen == sorted(set(seen)) and seen[0] == 0 and seen[-1] == 100
     assert len(seen) <= 102
+
+
+def test_a_zero_poll_interval_polls_at_once_then_backs_off(env: Env) -> None:
+    def sleep(seconds: float) -> None:
+        env.sleep(seconds)
+        if len(env.sleeps) > 50:
+            raise AssertionError(f"polling back to back: {env.sleeps[:10]} ...")
+
+    done = pyodk.wait_for_ticket(
+        env.client, start_snapshot(env), poll_interval=0, clock=env.clock, sleep=sleep
+    )
+
+    assert done.succeeded
+    assert env.sleeps[:3] == pytest.approx([0.0, 0.1, 0.15])
+    assert all(later > earlier for earlier, later in pairwise(env.sleeps[1:]))
 
 
 def test_a_ticket_id_is_polled_at_once(env: Env) -> None:
@@ -244,6 +261,9 @@ def test_create_and_wait_with_default_one_second_tickets_takes_one_poll() -> Non
     ]
     listing = server.requests[0].query
     assert listing["instanceId"] == ["56"] and listing["pageNumber"] == ["1"]
+    # One public constant, for every listing of an instance's snapshots (the CLI's too).
+    assert "LISTING_PAGE_SIZE" in pyodk.waiters.__all__
+    assert listing["pageSize"] == [str(pyodk.waiters.LISTING_PAGE_SIZE)] == ["500"]
 
 
 def test_create_and_wait_finds_the_new_snapshot_among_namesakes(env: Env) -> None:
@@ -363,3 +383,147 @@ def test_a_stalled_poll_cannot_overrun_the_wait_by_a_whole_read_timeout() -> Non
                 pyodk.wait_for_ticket(client, ticket.id, timeout=0.5)
             elapsed = time.monotonic() - started
     assert 1.0 <= elapsed < 2.5  # one poll, its deadline cut to the 1 s minimum; not 10 s
+
+
+# ------------------------------------------------------------------ wait options, checked first
+
+#: (option, bad value, the class it is refused with): every WaitOptions value.
+BAD_WAIT_OPTIONS = [
+    ("timeout", "60", pyodk.ApiTypeError),
+    ("timeout", None, pyodk.ApiTypeError),
+    ("timeout", True, pyodk.ApiTypeError),
+    ("timeout", -1, pyodk.ApiValueError),
+    ("timeout", float("nan"), pyodk.ApiValueError),
+    ("timeout", float("inf"), pyodk.ApiValueError),
+    ("poll_interval", None, pyodk.ApiTypeError),
+    ("poll_interval", -0.5, pyodk.ApiValueError),
+    ("max_poll_interval", "10", pyodk.ApiTypeError),
+    ("max_poll_interval", -1, pyodk.ApiValueError),
+    ("max_poll_failures", "3", pyodk.ApiTypeError),
+    ("max_poll_failures", 2.5, pyodk.ApiTypeError),
+    ("max_poll_failures", False, pyodk.ApiTypeError),
+    ("max_poll_failures", -1, pyodk.ApiValueError),
+    ("on_progress", 5, pyodk.ApiTypeError),
+    ("clock", 1000.0, pyodk.ApiTypeError),
+    ("sleep", "sleep", pyodk.ApiTypeError),
+]
+
+
+def _waiting_calls(env: Env) -> dict[str, Callable[..., object]]:
+    """Each waiter, with valid arguments but for the wait options given to it (on the manual
+    clock, unless told otherwise: a check that is missing then fails the test, never hangs it)."""
+
+    def on_manual_time(wait: dict[str, object]) -> dict[str, object]:
+        return {"clock": env.clock, "sleep": env.sleep, **wait}
+
+    return {
+        "wait_for_ticket": lambda **wait: pyodk.wait_for_ticket(
+            env.client, 880001, **on_manual_time(wait)
+        ),
+        "create_snapshot_and_wait": lambda **wait: pyodk.create_snapshot_and_wait(
+            env.snapshots, 56, "checked first", **on_manual_time(wait)
+        ),
+        "restore_snapshot_and_wait": lambda **wait: pyodk.restore_snapshot_and_wait(
+            env.snapshots, 5001, **on_manual_time(wait)
+        ),
+        "delete_snapshot_and_wait": lambda **wait: pyodk.delete_snapshot_and_wait(
+            env.snapshots, 5003, **on_manual_time(wait)
+        ),
+    }
+
+
+WAITERS = [
+    "wait_for_ticket",
+    "create_snapshot_and_wait",
+    "restore_snapshot_and_wait",
+    "delete_snapshot_and_wait",
+]
+
+
+@pytest.mark.parametrize("waiter", WAITERS)
+@pytest.mark.parametrize(("option", "value", "refused_as"), BAD_WAIT_OPTIONS)
+def test_every_wait_option_is_checked_before_any_request(
+    env: Env, waiter: str, option: str, value: object, refused_as: type[Exception]
+) -> None:
+    before = env.server.state_dump()
+
+    with pytest.raises(refused_as, match=rf"^{waiter}\(\): `{option}` must be") as caught:
+        _waiting_calls(env)[waiter](**{option: value})
+
+    assert isinstance(caught.value, TypeError if refused_as is pyodk.ApiTypeError else ValueError)
+    assert env.server.requests == []
+    assert env.server.state_dump() == before
+
+
+@pytest.mark.parametrize("waiter", WAITERS[1:])
+def test_an_unknown_wait_option_is_refused_before_any_request(env: Env, waiter: str) -> None:
+    with pytest.raises(pyodk.ApiTypeError, match=rf"^{waiter}\(\): unknown wait option 'timout'"):
+        _waiting_calls(env)[waiter](timout=60)
+    assert env.server.requests == []
+
+
+def test_good_values_of_every_wait_option_are_taken(env: Env) -> None:
+    seen: list[int | None] = []
+    options: pyodk.waiters.WaitOptions = {
+        "timeout": 60,
+        "poll_interval": 0.5,
+        "max_poll_interval": 2.5,
+        "max_poll_failures": 0,
+        "on_progress": lambda t: seen.append(t.progress),
+        "clock": env.clock,
+        "sleep": env.sleep,
+    }
+    assert set(options) == set(pyodk.waiters.WaitOptions.__annotations__)
+
+    done = pyodk.delete_snapshot_and_wait(env.snapshots, 5003, **options)
+
+    assert done.succeeded and seen[-1] == 100
+
+
+def test_create_and_wait_refuses_what_is_no_command_or_api_before_any_request(env: Env) -> None:
+    with pytest.raises(pyodk.ApiTypeError, match="CreateUpdateSnapshotCommand, a name or None"):
+        pyodk.create_snapshot_and_wait(
+            env.snapshots,
+            56,
+            {"Name": "x"},  # type: ignore[arg-type]
+            clock=env.clock,
+            sleep=env.sleep,
+        )
+    for waiter in (
+        pyodk.create_snapshot_and_wait,
+        pyodk.restore_snapshot_and_wait,
+        pyodk.delete_snapshot_and_wait,
+    ):
+        with pytest.raises(pyodk.ApiTypeError, match="expected an OCISnapshotsApi, got TicketsApi"):
+            waiter(pyodk.TicketsApi(env.client), 5001, clock=env.clock, sleep=env.sleep)  # type: ignore[arg-type]
+    assert env.server.requests == []
+
+
+# ------------------------------------------------------------------ a started operation's answer
+
+
+@pytest.mark.parametrize(
+    ("body", "what"), [(b"null", "null"), (b'{"Progress": 0}', "a Ticket without an Id")]
+)
+@pytest.mark.parametrize(
+    ("waiter", "operation", "method"),
+    [
+        ("create_snapshot_and_wait", "instances_post_snapshot", "POST"),
+        ("restore_snapshot_and_wait", "snapshots_restore", "POST"),
+        ("delete_snapshot_and_wait", "snapshots_delete", "DELETE"),
+    ],
+)
+def test_an_answer_with_no_ticket_to_follow_is_a_ticket_error_not_a_refusal(
+    env: Env, waiter: str, operation: str, method: str, body: bytes, what: str
+) -> None:
+    """The request was sent: this is no bad argument (a command line's exit 2), but a broken
+    answer to an operation that may be going on."""
+    env.server.inject("status", status=200, body=body, method=method)
+
+    with pytest.raises(pyodk.TicketError) as caught:
+        _waiting_calls(env)[waiter]()
+
+    assert not isinstance(caught.value, (TypeError, ValueError))
+    assert str(caught.value).startswith(f"{operation} answered {what}")
+    assert "may be going on" in str(caught.value)
+    assert env.ticket_polls() == 0

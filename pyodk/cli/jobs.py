@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     from pyodk.models import CreateUpdateSnapshotCommand
     from pyodk.pruning import PruneDecision, PrunePlan
 
-#: Snapshots asked for per page when listing: few requests, even for a large tree.
-LISTING_PAGE_SIZE = 500
-
 Build = Callable[[argparse.ArgumentParser], None]
 
 
@@ -43,6 +40,7 @@ def _build_list(parser: argparse.ArgumentParser) -> None:
 
 def _run_list(args: argparse.Namespace, session: Session) -> int:
     from pyodk.pagination import paginate
+    from pyodk.waiters import LISTING_PAGE_SIZE  # few requests, even for a large tree
 
     api = session.api("OCISnapshotsApi")
     # Oldest first: a snapshot made during the walk lands on the last page, not between pages.

@@ -15,6 +15,7 @@ import contextlib
 import json
 import logging
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -221,6 +222,17 @@ class _HttpServer(ThreadingHTTPServer):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            # A client that resets or hangs up mid-request (reliability tests do it on purpose,
+            # and so does Ctrl-C in a client) is no fault of the fake's: a note, not a traceback
+            # on the console of whoever runs it.
+            host, port = client_address[:2]
+            logger.debug("%s:%s: the client reset or closed the connection: %s", host, port, error)
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

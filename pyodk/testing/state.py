@@ -261,7 +261,7 @@ class FakeState:
         self._clock = clock
         self._clock_origin = clock()
         self._wall_origin = datetime.now(timezone.utc)
-        self._initial_ticket_duration = ticket_duration
+        self._initial_ticket_duration = checked_ticket_duration(ticket_duration)
         self._seed_defaults_on_reset = seed_defaults
         self.token_lifetime = token_lifetime
         self.client_id = client_id
@@ -278,7 +278,7 @@ class FakeState:
         keep working, and time never runs backwards.
         """
         with self._lock:
-            self.ticket_duration = self._initial_ticket_duration
+            self._ticket_duration = self._initial_ticket_duration
             self.token_fetches = 0
             self._instances: dict[int, Instance] = {}
             self._snapshots: dict[int, Snapshot] = {}
@@ -292,6 +292,15 @@ class FakeState:
                 self._seed_defaults()
 
     # ----------------------------------------------------------------- time
+
+    @property
+    def ticket_duration(self) -> float:
+        """Seconds each operation started from now on takes."""
+        return self._ticket_duration
+
+    @ticket_duration.setter
+    def ticket_duration(self, seconds: float) -> None:
+        self._ticket_duration = checked_ticket_duration(seconds)
 
     def now(self) -> datetime:
         """Wall time as the injected clock sees it, so that dates follow a fake clock too."""
@@ -961,6 +970,21 @@ def _utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)
+
+
+def checked_ticket_duration(seconds: object) -> float:
+    """A ticket duration as a float: a number of seconds, 0 or more (0 finishes an operation by
+    the next request; infinity never does).
+
+    :raises TypeError: not a number. :raises ValueError: negative, or NaN.
+    """
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(
+            f"ticket_duration must be a number of seconds, got {type(seconds).__name__} {seconds!r}"
+        )
+    if not seconds >= 0:  # NaN too
+        raise ValueError(f"ticket_duration must be 0 or more seconds, got {seconds!r}")
+    return float(seconds)
 
 
 def _check_instance_settings(
