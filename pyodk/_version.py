@@ -1,3 +1,3 @@
 """The single place where pyodk's version is written (pyproject.toml reads it)."""
 
-__version__ = "1.0.0"
+__version__ = "2.0.0"
