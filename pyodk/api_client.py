@@ -219,6 +219,8 @@ class ApiClient:
             data = response
         elif response_type:
             try:
+                # Through deserialize(), the generated client's seam that subclasses override;
+                # its decoder was found (and cached) before sending, so this is a lookup.
                 data = self.deserialize(response, response_type)
             except ApiException as error:
                 request.record_failure(error, response.attempts)

@@ -15,6 +15,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from pyodk import validation
+
 _TRUE = frozenset({"true"})
 _FALSE = frozenset({"false"})
 
@@ -31,12 +33,9 @@ def unicode_text(value: str) -> str:
 
 
 def is_unicode(value: str) -> bool:
-    """False for text holding a lone surrogate, which no UTF encoding can carry."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    """False for text holding a lone surrogate, which no UTF encoding can carry (the rule the
+    library refuses such text by)."""
+    return validation.unicode_problem(value) is None
 
 
 def integer(text: str) -> int:
